@@ -1,0 +1,333 @@
+// The IPC contract between the renderer and the main process: one list of method names, the
+// request/result types, and the push events. The preload builds `window.api` from API_METHODS;
+// the main process registers one handler per name; the e2e harness bridges the same list, so a
+// drifted channel breaks a test. Types and constants only: no runtime imports.
+import type {
+  BindingConstraint,
+  ErrorInfo,
+  Outcome,
+  OwnerType,
+  PlanPreset,
+  Profile,
+  RateLimits,
+  OperatingLimits,
+  RestTime,
+  TriggerKind,
+  Verification
+} from './domain'
+
+/** Every handler answers with data or a plain error; never throws across the bridge. */
+export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError }
+
+export interface IpcError {
+  /** Stable code: a portal code (e.g. ACCESS_DENIED), or VALIDATION, KEYCHAIN_UNAVAILABLE, NOT_FOUND, INTERNAL... */
+  code: string
+  /** Words an admin understands (redacted). */
+  message: string
+  /** The portal's own text, when there is one (redacted). */
+  portalText?: string
+  kind?: ErrorInfo['kind']
+}
+
+// ---- Profiles --------------------------------------------------------------------------------
+
+export interface AddWebhookProfileRequest {
+  name: string
+  webhookUrl: string
+  plan: PlanPreset
+}
+
+export interface AddOAuthProfileRequest {
+  name: string
+  portalUrl: string
+  clientId: string
+  clientSecret: string
+  plan: PlanPreset
+  /** Optional pasted token pair (otherwise use signIn). */
+  accessToken?: string
+  refreshToken?: string
+}
+
+export interface UpdateProfileRequest {
+  id: string
+  name?: string
+  plan?: PlanPreset
+  /** Replace the webhook URL (webhook profiles) */
+  webhookUrl?: string
+  /** Replace the client secret (OAuth profiles) */
+  clientSecret?: string
+}
+
+export interface ConnectionReport {
+  ok: boolean
+  user?: { id: number; name: string; isAdmin: boolean }
+  /** The token is an installed app's: app triggers can be registered and fired. */
+  appContext: boolean
+  scopes: string[]
+  canRunAppTriggers: boolean
+  canRunWebhookTriggers: boolean
+  /** One sentence for the admin. */
+  message: string
+  error?: IpcError
+}
+
+// ---- Triggers and single runs ---------------------------------------------------------------
+
+export interface AppTrigger {
+  code: string
+  name: string
+}
+
+export interface RunOneRequest {
+  profileId: string
+  kind: TriggerKind
+  code: string
+  ownerTypeId: number
+  ownerId: number
+  verify: boolean
+}
+
+export interface RunOneResult {
+  outcome: Outcome
+  error?: IpcError
+  time?: RestTime
+  /** Wall time measured by the app, ms. */
+  elapsedMs: number
+  verification?: Verification
+  /** Warnings from local validation, e.g. contact/company fan-out. */
+  warnings: string[]
+}
+
+// ---- CSV sources -----------------------------------------------------------------------------
+
+export type CsvSource = { path: string } | { name: string; bytes: Uint8Array } | { name: string; text: string; pasted: true }
+
+export interface CsvColumn {
+  index: number
+  name: string
+  sample: string[]
+}
+
+export interface CsvInspection {
+  sourceName: string
+  encoding: string
+  delimiter: string
+  hasHeader: boolean
+  columns: CsvColumn[]
+  previewRows: string[][]
+  suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
+}
+
+export interface CsvMapping {
+  idColumn: number
+  ownerTypeColumn?: number
+  codeColumn?: number
+  hasHeader: boolean
+  delimiter?: string
+}
+
+export interface ValidationSummary {
+  total: number
+  valid: number
+  /** count per skip reason code */
+  skipped: Record<string, number>
+  /** first skipped rows, for the preview: line, reason text */
+  examples: { line: number; reason: string; detail: string }[]
+}
+
+// ---- Runs ------------------------------------------------------------------------------------
+
+export interface RunOptions {
+  verify: boolean
+  plan: PlanPreset
+  /** Only with plan 'custom' */
+  rate?: RateLimits
+  operating?: OperatingLimits
+  maxAttempts?: number
+}
+
+export interface CreateRunRequest {
+  profileId: string
+  kind: TriggerKind
+  /** Default trigger code when no code column is mapped. */
+  code?: string
+  /** Default owner type when no owner-type column is mapped. */
+  ownerTypeId?: number
+  source: CsvSource
+  mapping: CsvMapping
+  options: RunOptions
+}
+
+export type RunStatus = 'ready' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished' | 'interrupted'
+
+export interface RunCounts {
+  total: number
+  pending: number
+  succeeded: number
+  failed: number
+  uncertain: number
+  skipped: number
+  'not-run': number
+}
+
+export interface RunSummaryView {
+  id: string
+  createdAt: string
+  finishedAt?: string
+  profileId: string
+  profileName: string
+  portalUrl: string
+  kind: TriggerKind
+  code?: string
+  ownerTypeId?: number
+  sourceName: string
+  status: RunStatus
+  counts: RunCounts
+  verify: boolean
+  parentRunId?: string
+  /** When paused by a run-fatal error: why, in plain words. */
+  pauseReason?: string
+}
+
+export interface RunProgressEvent {
+  runId: string
+  status: RunStatus
+  counts: RunCounts
+  rowsPerSecond: number
+  etaSeconds?: number
+  binding: BindingConstraint
+  /** Unix ms until which the run waits for an operating-budget reset. */
+  waitingUntil?: number
+  pauseReason?: string
+}
+
+export interface RunRowView {
+  index: number
+  line: number
+  ownerTypeId: number
+  ownerId: number
+  code: string
+  outcome: Outcome | 'pending'
+  errorCode?: string
+  errorText?: string
+  attempts: number
+  verification?: Verification
+  finishedAt?: string
+}
+
+export interface RowsQuery {
+  runId: string
+  offset: number
+  limit: number
+  outcome?: Outcome | 'pending'
+  search?: string
+}
+
+export interface RowsPage {
+  total: number
+  rows: RunRowView[]
+}
+
+export type RerunInclude = 'failed' | 'failed+uncertain'
+
+export interface AppInfo {
+  version: string
+  platform: string
+  dataDir: string
+  locale: string
+}
+
+// ---- The API ---------------------------------------------------------------------------------
+
+type Api<T extends Record<string, (...args: never[]) => unknown>> = {
+  [K in keyof T]: (...args: Parameters<T[K]>) => Promise<IpcResult<Awaited<ReturnType<T[K]>>>>
+}
+
+/** What main implements (plain return values; the wiring wraps them into IpcResult). */
+export interface ApiHandlers {
+  'app.info': () => AppInfo
+  'profiles.list': () => Profile[]
+  'profiles.addWebhook': (req: AddWebhookProfileRequest) => Profile
+  'profiles.addOAuth': (req: AddOAuthProfileRequest) => Profile
+  /** Opens the portal's /oauth/authorize/ and completes the code exchange. */
+  'profiles.signIn': (profileId: string) => Profile
+  'profiles.update': (req: UpdateProfileRequest) => Profile
+  'profiles.remove': (profileId: string) => void
+  'profiles.test': (profileId: string) => ConnectionReport
+  'triggers.list': (profileId: string) => AppTrigger[]
+  'triggers.add': (profileId: string, trigger: AppTrigger) => AppTrigger[]
+  'triggers.remove': (profileId: string, code: string) => AppTrigger[]
+  'triggers.ownerTypes': (profileId: string) => OwnerType[]
+  'triggers.runOne': (req: RunOneRequest) => RunOneResult
+  'triggers.curl': (req: RunOneRequest) => string
+  /** Shows an open dialog in main; null when cancelled. */
+  'csv.open': () => { path: string; name: string } | null
+  'csv.inspect': (source: CsvSource) => CsvInspection
+  'csv.validate': (req: CreateRunRequest) => ValidationSummary
+  'runs.create': (req: CreateRunRequest) => RunSummaryView
+  'runs.start': (runId: string) => RunSummaryView
+  'runs.pause': (runId: string) => RunSummaryView
+  'runs.resume': (runId: string) => RunSummaryView
+  'runs.cancel': (runId: string) => RunSummaryView
+  'runs.list': () => RunSummaryView[]
+  'runs.get': (runId: string) => RunSummaryView
+  'runs.rows': (query: RowsQuery) => RowsPage
+  'runs.rerun': (runId: string, include: RerunInclude) => RunSummaryView
+  /** Shows a save dialog in main; null when cancelled. */
+  'runs.export': (runId: string, format: 'csv' | 'json') => { path: string } | null
+  'shell.openExternal': (url: string) => void
+}
+
+export type ApiMethod = keyof ApiHandlers
+
+/** The runtime list the preload and the e2e bridge iterate over. Must match ApiHandlers. */
+export const API_METHODS = [
+  'app.info',
+  'profiles.list',
+  'profiles.addWebhook',
+  'profiles.addOAuth',
+  'profiles.signIn',
+  'profiles.update',
+  'profiles.remove',
+  'profiles.test',
+  'triggers.list',
+  'triggers.add',
+  'triggers.remove',
+  'triggers.ownerTypes',
+  'triggers.runOne',
+  'triggers.curl',
+  'csv.open',
+  'csv.inspect',
+  'csv.validate',
+  'runs.create',
+  'runs.start',
+  'runs.pause',
+  'runs.resume',
+  'runs.cancel',
+  'runs.list',
+  'runs.get',
+  'runs.rows',
+  'runs.rerun',
+  'runs.export',
+  'shell.openExternal'
+] as const satisfies readonly ApiMethod[]
+
+/** Push events from main to the renderer. */
+export interface ApiEvents {
+  'runs.progress': RunProgressEvent
+}
+export type ApiEvent = keyof ApiEvents
+export const API_EVENTS = ['runs.progress'] as const satisfies readonly ApiEvent[]
+
+type Split<S extends string> = S extends `${infer NS}.${infer M}` ? [NS, M] : never
+type Namespaces = Split<ApiMethod>[0]
+type MethodsOf<NS extends string> = {
+  [K in ApiMethod as Split<K>[0] extends NS ? Split<K>[1] : never]: ApiHandlers[K]
+}
+
+/** `window.api`: api.profiles.list(), api.runs.start(id), api.on('runs.progress', cb) → unsubscribe. */
+export type TriggerRunnerApi = {
+  [NS in Namespaces]: Api<MethodsOf<NS>>
+} & {
+  on<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void
+}

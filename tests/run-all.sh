@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI checks, in one D-Bus session with an unlocked throwaway keyring
+# (the real keychain is part of the tests). Every stage runs even if an earlier one failed;
+# the last line is the total: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${B24TR_IN_KEYRING:-}" ]; then
+  exec bash tests/with-keyring.sh env B24TR_IN_KEYRING=1 bash tests/run-all.sh "$@"
+fi
+
+results=".tmp/test-results"
+rm -rf "$results"; mkdir -p "$results"
+failed_stages=()
+
+stage() {
+  local name="$1"; shift
+  echo
+  echo "=== $name"
+  if ! "$@"; then failed_stages+=("$name"); fi
+}
+
+vitest_stage() {
+  local name="$1"; shift
+  stage "$name" npx vitest run --reporter=default --reporter=json --outputFile="$results/$name.json" "$@"
+}
+
+stage typecheck npm run --silent typecheck
+stage lint npm run --silent lint
+stage build npm run --silent build
+vitest_stage unit
+vitest_stage keychain -c tests/keychain/vitest.config.ts
+vitest_stage crash -c tests/crash/vitest.config.ts
+vitest_stage cli -c tests/cli/vitest.config.ts
+vitest_stage e2e -c tests/e2e/vitest.config.ts
+
+node -e '
+const fs = require("fs"), path = require("path");
+let passed = 0, failed = 0;
+for (const f of fs.readdirSync(process.argv[1])) {
+  const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests;
+}
+fs.writeFileSync(path.join(process.argv[1], "total.txt"), passed + " " + failed);
+' "$results"
+read -r passed failed < "$results/total.txt"
+echo
+if [ ${#failed_stages[@]} -gt 0 ]; then
+  echo "failed stages: ${failed_stages[*]}"
+  [ "$failed" -gt 0 ] || failed=${#failed_stages[@]}
+fi
+echo "$passed passed, $failed failed"
+[ ${#failed_stages[@]} -eq 0 ]

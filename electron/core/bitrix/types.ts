@@ -1,6 +1,6 @@
 // Contract of the REST core (electron/core/bitrix). The runner, trigger service, CLI and main
 // process depend on these shapes only.
-import type { ErrorInfo, RestTime } from '../../shared/domain'
+import type { ErrorInfo, ProfileKind, RestTime } from '../../shared/domain'
 
 /** Credentials as kept in the keychain (one JSON item per profile). Never logged. */
 export type Credentials =
@@ -59,3 +59,43 @@ export interface BatchResponse {
 
 /** Called with the rotated pair BEFORE the new access token is used (store it in the keychain). */
 export type PersistCredentials = (next: Credentials) => Promise<void>
+
+/** What pacing learns from every HTTP answer of a REST call (503 and 429 included). */
+export interface ResponseInfo {
+  method: string
+  status: number
+  /** The portal's error code when the answer was an error envelope ("" allowed). */
+  code?: string
+  time?: RestTime
+  /** Wall time of the exchange, redirect hops included. */
+  durationMs: number
+  /** ms, from the client's clock, when the request was handed to the network. */
+  sentAt: number
+}
+
+export interface BitrixClientOptions {
+  credentials: Credentials
+  /** Required for OAuth profiles that should survive a token rotation or a domain change. */
+  persist?: PersistCredentials
+  /** Default `b24-trigger-runner/<version>`. */
+  userAgent?: string
+  /** Default 75 000 ms, above the 60 s cloud request cap. */
+  timeoutMs?: number
+  /** ms clock used for token expiry and `sentAt`; default Date.now. */
+  now?: () => number
+  onResponse?: (info: ResponseInfo) => void
+  /** Receives already-redacted lines (token renewals, domain changes). */
+  log?: (line: string) => void
+}
+
+/** No automatic retries, except re-sending once after a successful refresh on expired_token
+ * (the portal rejected the first attempt before running anything). Retry policy is the caller's. */
+export interface BitrixClient {
+  call<T = unknown>(method: string, params?: Record<string, unknown>, opts?: CallOptions): Promise<RestResponse<T>>
+  /** ≤ 50 commands with non-numeric labels. An envelope-level failure throws a BitrixError for the
+   * whole batch; per-command results and errors come back as items. */
+  batch(commands: BatchCommand[], opts?: { halt?: boolean } & CallOptions): Promise<BatchResponse>
+  describe(): { portalUrl: string; kind: ProfileKind }
+  /** OAuth only: renew the token pair now (single-flight with any renewal in progress). */
+  refreshNow?(): Promise<void>
+}

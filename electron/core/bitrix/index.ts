@@ -1,0 +1,12 @@
+// Public API of the REST core. Callers import from here, not from the modules behind it.
+export { createBitrixClient, DEFAULT_TIMEOUT_MS } from './client'
+export { BitrixError, isBitrixError } from './errors'
+export { classifyError, SyntheticCode } from './classify'
+export { plainMessage } from './plain-message'
+export { redact, registerSecret } from './redact'
+export { buildAuthorizeUrl, exchangeAuthorizationCode, refreshCredentials, type OAuthCredentials } from './oauth'
+export { normalizeWebhookUrl } from './auth'
+export { MAX_BATCH_COMMANDS } from './batch-codec'
+export { isLoopbackHost, secureUrl } from './url-policy'
+export { DEFAULT_USER_AGENT } from './user-agent'
+export type * from './types'

@@ -20,6 +20,8 @@ export interface Profile {
   updatedAt: string
   /** The renderer only ever learns whether a secret exists, never the secret. */
   hasSecret: boolean
+  /** OAuth only: the client secret is stored but there is no token pair yet (sign in first). */
+  needsSignIn?: boolean
 }
 
 export type PlanPreset = 'standard' | 'enterprise' | 'custom'
@@ -95,3 +97,127 @@ export interface RestTime {
 }
 
 export type BindingConstraint = 'rate' | 'operating' | 'latency' | 'none'
+
+// ---- CSV import (electron/core/runs/csv-import.ts): preview, mapping, per-row verdicts ----
+
+/** How a CSV file's bytes were decoded (UTF-16 only with a byte-order mark). */
+export type CsvEncoding = 'utf-8' | 'windows-1251' | 'utf-16le' | 'utf-16be'
+export const CSV_ENCODINGS: readonly CsvEncoding[] = ['utf-8', 'windows-1251', 'utf-16le', 'utf-16be']
+
+/** Field separators the importer knows, in detection order. A one-column file has none (null). */
+export type CsvDelimiter = ';' | '\t' | ',' | '|'
+export const CSV_DELIMITERS: readonly CsvDelimiter[] = [';', '\t', ',', '|']
+
+/** Why an input row is not run. The renderer translates by code; core has English texts. */
+export type SkipReason =
+  | 'empty'
+  | 'not-integer'
+  | 'not-positive'
+  | 'too-large'
+  | 'unknown-owner-type'
+  | 'missing-owner-type'
+  | 'bad-code'
+  | 'missing-code'
+  | 'duplicate'
+  /** The row is longer than the importer reads (1 MiB by default); its cells are not read. */
+  | 'too-long'
+  /** A quoted field is not closed properly; the row is dropped and reading resumes on the next line. */
+  | 'bad-quotes'
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'empty',
+  'not-integer',
+  'not-positive',
+  'too-large',
+  'unknown-owner-type',
+  'missing-owner-type',
+  'bad-code',
+  'missing-code',
+  'duplicate',
+  'too-long',
+  'bad-quotes'
+]
+
+export type RowVerdict = 'valid' | SkipReason
+
+/** One input row after import. Compact on purpose (a file may hold 1,000,000 of them): the
+ * source columns are not kept; the export re-reads them from the file by line number. */
+export interface ImportedRow {
+  /** 1-based line where the row starts in the file, header counted. For a pasted list: the item's position. */
+  line: number
+  /** 0 when the ID cell is not a valid ID. */
+  ownerId: number
+  /** 0 when not resolved. */
+  ownerTypeId: number
+  /** '' when missing or invalid. */
+  code: string
+  verdict: RowVerdict
+  /** For 'duplicate': the line of the earlier valid row with the same (code, ownerTypeId, ownerId). */
+  duplicateOf?: number
+  /** For a skip caused by a cell's content: that cell as read, cut to 100 characters. */
+  raw?: string
+}
+
+/** How a source file was read: enough for the export to read its columns again. */
+export interface CsvSourceLayout {
+  encoding: CsvEncoding
+  delimiter: CsvDelimiter | null
+  hasHeader: boolean
+  /** Header cells, or column_1..column_N; as many as the widest row. */
+  columns: string[]
+  byteLength: number
+  /** Hex SHA-256 of the file, so a file changed since the import is refused rather than misread. */
+  sha256: string
+}
+
+export interface ImportSummary {
+  /** Rows read, header excluded. */
+  total: number
+  valid: number
+  skipped: number
+  /** Count per reason; reasons that never occurred are 0. */
+  byReason: Record<SkipReason, number>
+  /** How the file was read; absent for a pasted list. */
+  source?: CsvSourceLayout
+}
+
+export interface CsvColumnInfo {
+  index: number
+  /** Header cell, or "column_N" without a header. */
+  name: string
+  /** First non-empty values below the header. */
+  sample: string[]
+}
+
+/** What inspectCsv learns from a file's head, for the column-mapping preview. */
+export interface CsvInspection {
+  encoding: CsvEncoding
+  delimiter: CsvDelimiter | null
+  hasHeader: boolean
+  columns: CsvColumnInfo[]
+  /** The first rows as parsed, the header row included when there is one; cells cut to 200
+   * characters; a row too long or malformed to read is []. */
+  previewRows: string[][]
+  /** The line each preview row starts on. */
+  previewLines: number[]
+  /** Data rows, from the file's line count (rows with multi-line cells make it an over-estimate). */
+  totalRowsEstimate?: number
+  suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
+}
+
+/** The user's choices after the preview (0-based column indexes). */
+export interface CsvColumnMapping {
+  idColumn: number
+  ownerTypeColumn?: number
+  codeColumn?: number
+  hasHeader: boolean
+  /** Omitted: detected. null: one column, no separator. */
+  delimiter?: CsvDelimiter | null
+  /** Omitted: detected. */
+  encoding?: CsvEncoding
+}
+
+/** Values for rows whose mapping has no owner-type or code column, or whose cell is empty. */
+export interface ImportDefaults {
+  ownerTypeId?: number
+  code?: string
+}

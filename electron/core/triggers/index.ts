@@ -1,0 +1,10 @@
+// Public face of the trigger service (see trigger-service.ts for the behaviour).
+export { createTriggerService, TriggerInputError } from './trigger-service'
+export type { AppTrigger, ConnectionReport, ExecuteResult, ExecuteTiming, PortalUser, SentRequest, TriggerService } from './trigger-service'
+export { loadOwnerTypes, mergeOwnerTypes, ownerTypeLabel, resolveOwnerType, STATIC_CATALOG, STATIC_OWNER_TYPES } from './owner-types'
+export type { OwnerTypeCatalog } from './owner-types'
+export { checkOwnerId, checkOwnerType, hasErrors, validateExecute, validateNewTrigger, validateTriggerCode, validateTriggerName, validateWebhookTrigger } from './validation'
+export type { IssueCode, ValidationIssue } from './validation'
+export { buildStageReadCommands, canReadStages, parseStageReadResults, readStageDetails, readStages } from './stage-reads'
+export type { RunBatch, StageReadCommand, StageReadResults } from './stage-reads'
+export { toCurl } from './curl'

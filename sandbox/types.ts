@@ -16,6 +16,10 @@ export interface SandboxOptions {
   requestCapMs?: number
   /** Access-token lifetime in seconds. Default 3600. */
   tokenTtlSec?: number
+  /** Operating runs shorter than this are not recorded ([src] LoadLimiter: 0.1 s). Default 0.1; 0 records every run. */
+  operatingMinRecordedSec?: number
+  /** Redirect URI of the main app (default `${url}/local-app/handler`, which serves a small page). */
+  redirectUri?: string
   /** Seed for the deterministic fault generator. */
   seed?: number
   /** Clock in ms (default Date.now); lets tests compress time. */
@@ -66,6 +70,8 @@ export interface FaultRule {
    * - refuse: destroy the socket before reading the body (nothing ran). */
   fault: 'latency' | 'error500' | 'error500-after' | 'html' | 'drop-after' | 'hang' | 'refuse'
   ms?: number
+  /** 'html' only: the status of the HTML answer (default 502; 200 = an HTML page with success status). */
+  status?: number
   /** How many matching requests this applies to (default 1). */
   times?: number
   /** Skip this many matching requests first (default 0). */
@@ -80,6 +86,11 @@ export interface SandboxItem {
   title: string
   stageId: string
   categoryId?: number
+  /** A contact/company link: triggers executed on that contact (3) or company (4) fan out to this item. */
+  contactId?: number
+  companyId?: number
+  /** Owner user (default 1, the admin). The non-admin user may fire webhook triggers only on own items. */
+  assignedById?: number
 }
 
 export interface Sandbox {
@@ -90,6 +101,12 @@ export interface Sandbox {
   readonly adminWebhookUrl: string
   /** Incoming webhook of a non-admin user */
   readonly userWebhookUrl: string
+  /** Incoming webhook of the admin created without the crm scope (crm.* -> 401 insufficient_scope) */
+  readonly noCrmWebhookUrl: string
+  /** Webhook ids (operating-limit key and ledger `caller` of webhook calls). */
+  readonly webhookIds: { admin: string; user: string; noCrm: string }
+  /** Portal member_id, as in token answers and the authorize redirect. */
+  readonly memberId: string
   /** The installed local app. Its redirect URI is where /oauth/authorize/ sends the code. */
   readonly app: { clientId: string; clientSecret: string; redirectUri: string }
   /** A second installed app (triggers are per app: it must not see the first app's triggers). */

@@ -1,0 +1,71 @@
+// Runs one method call for an authenticated caller, top-level or inside a batch: method lookup,
+// batch nesting, scope, the operating budget (checked before, recorded after), the handler,
+// and the `time` block with operating figures.
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Caller } from './auth'
+import { operatingKey } from './auth'
+import { RestError, buildTime, errors } from './envelope'
+import type { MethodResult, OperatingInfo } from './envelope'
+import type { OperatingLimiter } from './limits'
+import type { Params } from './params'
+import type { PortalState } from './state'
+import { METHODS } from './methods'
+import type { CallOutcome, MethodContext } from './methods/types'
+
+export interface CallReport {
+  outcome: CallOutcome
+  /** When the handler started, on the sandbox clock. */
+  startMs: number
+  processingMs: number
+  op?: OperatingInfo
+}
+
+export class Dispatcher {
+  constructor(
+    private readonly state: PortalState,
+    private readonly limiter: OperatingLimiter | undefined,
+    private readonly now: () => number,
+    private readonly log: (line: string) => void
+  ) {}
+
+  async call(caller: Caller, method: string, params: Params, inBatch: boolean): Promise<CallReport> {
+    const startMs = this.now()
+    const rejected = (error: RestError): CallReport => ({ outcome: { ok: false, error }, startMs, processingMs: 0 })
+    const def = METHODS.get(method)
+    if (!def) return rejected(errors.methodNotFound())
+    if (inBatch && method === 'batch') return rejected(errors.batchNotAllowed())
+    if (def.scope !== 'basic' && !caller.scopes.has(def.scope)) return rejected(errors.insufficientScope(caller.kind))
+    const key = def.countsOperating && this.limiter ? operatingKey(caller, method) : undefined
+    if (key && this.limiter?.isBlocked(key)) {
+      this.state.counters.rejected429++
+      return rejected(errors.operationTimeLimit())
+    }
+
+    const ctx: MethodContext = {
+      state: this.state,
+      caller,
+      now: this.now,
+      sleep: (ms) => sleep(ms),
+      callNested: async (m, p) => (await this.call(caller, m, p, true)).outcome
+    }
+    const t0 = performance.now()
+    let res: MethodResult | undefined
+    let error: RestError | undefined
+    try {
+      res = await def.handler(ctx, params)
+    } catch (e) {
+      if (!(e instanceof RestError)) this.log(`sandbox: ${method} failed: ${e instanceof Error ? e.message : String(e)}`)
+      error = e instanceof RestError ? e : errors.internal()
+    }
+    const processingMs = performance.now() - t0
+    let op: OperatingInfo | undefined
+    if (key && this.limiter) {
+      this.limiter.record(key, startMs, processingMs / 1000)
+      op = this.limiter.info(key)
+    }
+    const time = buildTime(startMs, processingMs, processingMs, op)
+    const outcome: CallOutcome = error || !res ? { ok: false, error: error ?? errors.internal(), time } : { ok: true, res, time }
+    return { outcome, startMs, processingMs, ...(op ? { op } : {}) }
+  }
+}

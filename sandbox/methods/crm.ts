@@ -1,0 +1,198 @@
+// The CRM read methods the runner needs: crm.enum.ownertype, crm.type.list, crm.item.get,
+// crm.item.list (reference §6), plus `profile`.
+import { RestError } from '../envelope'
+import type { MethodResult } from '../envelope'
+import { int, param, str } from '../params'
+import { STATIC_OWNER_TYPES, spaShortCode } from '../ownerTypes'
+import type { SandboxItem } from '../types'
+import type { SpaType } from '../state'
+import type { MethodContext, MethodDef } from './types'
+
+const PAGE = 50
+
+/** Types crm.item.* serves (its factories): static types with a factory plus existing SPAs. */
+const ITEM_TYPES = new Set([1, 2, 3, 4, 7, 31, 36, 39])
+
+function requireCrm(ctx: MethodContext): void {
+  if (!ctx.caller.user.crmAccess) throw new RestError('ACCESS_DENIED', 'Access denied.', 403)
+}
+
+function itemType(ctx: MethodContext, raw: unknown): number {
+  const entityTypeId = int(raw)
+  if (!ITEM_TYPES.has(entityTypeId) && !ctx.state.spaTypes.has(entityTypeId)) {
+    throw new RestError('NOT_FOUND', 'Smart process not found', 400)
+  }
+  return entityTypeId
+}
+
+function itemView(item: SandboxItem): Record<string, unknown> {
+  return {
+    id: item.id,
+    title: item.title,
+    stageId: item.stageId,
+    categoryId: item.categoryId ?? 0,
+    assignedById: item.assignedById ?? 1,
+    contactId: item.contactId ?? null,
+    companyId: item.companyId ?? null,
+    entityTypeId: item.entityTypeId
+  }
+}
+
+function pick(view: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+  if (!select || select.length === 0 || select.includes('*')) return view
+  const out: Record<string, unknown> = { id: view.id }
+  for (const f of select) if (f in view) out[f] = view[f]
+  return out
+}
+
+const ownerTypes: MethodDef = {
+  scope: 'crm',
+  countsOperating: true,
+  handler(ctx): MethodResult {
+    const rows = STATIC_OWNER_TYPES.map((t) => ({ ID: t.id, NAME: t.name, SYMBOL_CODE: t.symbol, SYMBOL_CODE_SHORT: t.short }))
+    for (const spa of ctx.state.spaTypes.values()) {
+      rows.push({ ID: spa.entityTypeId, NAME: spa.title, SYMBOL_CODE: `DYNAMIC_${spa.entityTypeId}`, SYMBOL_CODE_SHORT: spaShortCode(spa.entityTypeId) })
+    }
+    return { result: rows }
+  }
+}
+
+function typeView(t: SpaType): Record<string, unknown> {
+  const yn = (b: boolean): string => (b ? 'Y' : 'N')
+  return {
+    id: t.id,
+    title: t.title,
+    code: t.code,
+    entityTypeId: t.entityTypeId,
+    isCategoriesEnabled: 'Y',
+    isStagesEnabled: yn(t.stages),
+    isAutomationEnabled: yn(t.automation),
+    isBizProcEnabled: yn(t.automation),
+    isClientEnabled: 'Y',
+    createdTime: '2024-01-01T00:00:00+00:00',
+    updatedTime: '2024-01-01T00:00:00+00:00',
+    customSectionId: null
+  }
+}
+
+const TYPE_FILTER_FIELDS = new Set(['id', 'entityTypeId', 'title', 'code', 'isAutomationEnabled', 'isStagesEnabled', 'isCategoriesEnabled', 'isBizProcEnabled'])
+
+const typeList: MethodDef = {
+  scope: 'crm',
+  countsOperating: true,
+  handler(ctx, params): MethodResult {
+    requireCrm(ctx)
+    if (!ctx.caller.user.admin) throw new RestError('ACCESS_DENIED', 'Access denied', 400)
+    const filter = param(params, 'filter')
+    const conds = Object.entries(filter && typeof filter === 'object' ? (filter as Record<string, unknown>) : {}).map(([k, v]) => {
+      const field = k.replace(/^[@=]/, '')
+      if (!TYPE_FILTER_FIELDS.has(field)) {
+        throw new RestError('INVALID_ARG_VALUE', `Invalid filter: field '${field}' is not allowed in filter`, 400)
+      }
+      const wanted = (Array.isArray(v) ? v : [v]).map(str)
+      return (view: Record<string, unknown>): boolean => wanted.includes(str(view[field]))
+    })
+    const all = [...ctx.state.spaTypes.values()].map(typeView).filter((v) => conds.every((c) => c(v)))
+    const start = Math.max(0, int(param(params, 'start')))
+    const page = all.slice(start, start + PAGE)
+    return { result: { types: page }, total: all.length, ...(all.length > start + PAGE ? { next: start + PAGE } : {}) }
+  }
+}
+
+const itemGet: MethodDef = {
+  scope: 'crm',
+  countsOperating: true,
+  handler(ctx, params): MethodResult {
+    requireCrm(ctx)
+    const entityTypeId = itemType(ctx, param(params, 'entityTypeId'))
+    const item = ctx.state.getItem(entityTypeId, int(param(params, 'id')))
+    if (!item) throw new RestError('NOT_FOUND', 'Element not found', 400)
+    return { result: { item: itemView(item) } }
+  }
+}
+
+type Predicate = (view: Record<string, unknown>) => boolean
+
+const ITEM_FILTER_FIELDS = new Set(['id', 'title', 'stageId', 'categoryId', 'assignedById', 'contactId', 'companyId'])
+
+/** crm.item.list filter operators: =, @, !@, !, !=, >, >=, <, <= (plain key = equality). */
+function itemPredicate(key: string, value: unknown): { field: string; op: string; values: unknown[]; test: Predicate } {
+  const [, op = '', field = ''] = /^(!@|@|>=|<=|!=|>|<|=|!)?(.*)$/.exec(key) ?? []
+  if (!ITEM_FILTER_FIELDS.has(field)) throw new RestError('INVALID_ARG_VALUE', `Invalid filter: field '${field}' is not allowed in filter`, 400)
+  const values = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [value]
+  const wanted = new Set(values.map(str))
+  const num = Number(str(values[0]))
+  const cmp = (v: unknown): number => (typeof v === 'number' ? v - num : str(v).localeCompare(str(values[0])))
+  const tests: Record<string, Predicate> = {
+    '': (r) => wanted.has(str(r[field])),
+    '=': (r) => wanted.has(str(r[field])),
+    '@': (r) => wanted.has(str(r[field])),
+    '!@': (r) => !wanted.has(str(r[field])),
+    '!': (r) => !wanted.has(str(r[field])),
+    '!=': (r) => !wanted.has(str(r[field])),
+    '>': (r) => cmp(r[field]) > 0,
+    '>=': (r) => cmp(r[field]) >= 0,
+    '<': (r) => cmp(r[field]) < 0,
+    '<=': (r) => cmp(r[field]) <= 0
+  }
+  return { field, op, values, test: tests[op] as Predicate }
+}
+
+const itemList: MethodDef = {
+  scope: 'crm',
+  countsOperating: true,
+  handler(ctx, params): MethodResult {
+    requireCrm(ctx)
+    const entityTypeId = itemType(ctx, param(params, 'entityTypeId'))
+    const filter = param(params, 'filter')
+    const preds = Object.entries(filter && typeof filter === 'object' ? (filter as Record<string, unknown>) : {}).map(([k, v]) => itemPredicate(k, v))
+    // An id filter is served from the map: verification of thousands of rows never scans the table.
+    const idPred = preds.find((p) => p.field === 'id' && (p.op === '' || p.op === '=' || p.op === '@'))
+    let ids: number[]
+    if (idPred) {
+      ids = [...new Set(idPred.values.map(int))].filter((id) => ctx.state.getItem(entityTypeId, id)).sort((a, b) => a - b)
+    } else {
+      ids = ctx.state.sortedIds(entityTypeId)
+    }
+    const order = param(params, 'order')
+    const desc = !!order && typeof order === 'object' && str((order as Record<string, unknown>).id).toUpperCase() === 'DESC'
+    const rest = preds.filter((p) => p !== idPred)
+    const select = param(params, 'select')
+    const selectList = Array.isArray(select) ? select.map(str) : undefined
+    const start = Math.max(0, int(param(params, 'start')))
+    const ordered = desc ? [...ids].reverse() : ids
+    const viewOf = (id: number): Record<string, unknown> => itemView(ctx.state.getItem(entityTypeId, id) as SandboxItem)
+    let total: number
+    let page: Record<string, unknown>[]
+    if (rest.length === 0) {
+      // No other predicate: page over the ids without building a view per item.
+      total = ordered.length
+      page = ordered.slice(start, start + PAGE).map(viewOf)
+    } else {
+      const matches = ordered.map(viewOf).filter((v) => rest.every((p) => p.test(v)))
+      total = matches.length
+      page = matches.slice(start, start + PAGE)
+    }
+    const items = page.map((v) => pick(v, selectList))
+    const res: MethodResult = { result: { items }, total }
+    if (total > start + PAGE) res.next = start + PAGE
+    return res
+  }
+}
+
+const profile: MethodDef = {
+  scope: 'basic',
+  countsOperating: true,
+  handler(ctx): MethodResult {
+    const { user } = ctx.caller
+    return { result: { ID: String(user.id), ADMIN: user.admin, NAME: user.name, LAST_NAME: user.lastName, PERSONAL_GENDER: '', TIME_ZONE: '', TIME_ZONE_OFFSET: 0 } }
+  }
+}
+
+export const crmMethods: Record<string, MethodDef> = {
+  'crm.enum.ownertype': ownerTypes,
+  'crm.type.list': typeList,
+  'crm.item.get': itemGet,
+  'crm.item.list': itemList,
+  profile
+}

@@ -1,0 +1,176 @@
+// The verdict of every input row: valid, or skipped with a reason. Shared by the CSV import and
+// pasted lists so both judge IDs, owner types, codes and duplicates the same way.
+import { SKIP_REASONS, type ImportDefaults, type ImportedRow, type ImportSummary, type SkipReason } from '../../shared/domain'
+import { MAX_OWNER_ID, TRIGGER_CODE_PATTERN } from '../triggers/validation'
+import { CsvImportError } from './csv-errors'
+import { parseOwnerId } from './owner-ids'
+
+export const DEFAULT_MAX_ROWS = 1_000_000
+
+/** Owner type from a cell, by id or symbol (2, DEAL, deal, D, T80); undefined when unknown. */
+export type OwnerTypeResolver = (raw: string) => number | undefined
+
+/** The portal's CODE rule: its mask, and not "0" (PHP empty() treats it as missing). */
+export function isValidTriggerCode(code: string): boolean {
+  return code !== '0' && TRIGGER_CODE_PATTERN.test(code)
+}
+
+const RAW_LIMIT = 100
+/** Distinct cell values remembered per column; beyond it, cells are resolved each time. */
+const MEMO_LIMIT = 10_000
+
+/** Cells are substrings of the chunk they were parsed from, and V8 keeps the whole chunk alive
+ * for as long as such a slice lives. Anything kept past the row is copied out. */
+export function detach(text: string): string {
+  // V8 copies strings this short instead of slicing.
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8')
+}
+
+export class RowJudge {
+  readonly rows: ImportedRow[] = []
+  private total = 0
+  private valid = 0
+  private readonly byReason = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>
+  /** code -> ownerTypeId -> ownerId -> line of the first valid row */
+  private readonly firstLine = new Map<string, Map<number, Map<number, number>>>()
+  private readonly typeMemo = new Map<string, number | undefined>()
+  private readonly codeMemo = new Map<string, string | undefined>()
+
+  constructor(
+    private readonly defaults: ImportDefaults,
+    private readonly maxRows: number = DEFAULT_MAX_ROWS,
+    private readonly resolveOwnerType?: OwnerTypeResolver
+  ) {
+    checkDefaults(defaults)
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new CsvImportError('bad-mapping', `The row limit must be a positive whole number (got ${maxRows}).`)
+  }
+
+  /** Judges one data row from its cells (undefined: no such column). */
+  judge(line: number, idCell: string, typeCell?: string, codeCell?: string): void {
+    this.count()
+    const id = parseOwnerId(idCell)
+    if (!id.ok) return this.skip(line, id.reason, id.reason === 'empty' ? undefined : idCell)
+    const ownerId = id.id
+
+    let ownerTypeId = this.defaults.ownerTypeId
+    const typeText = typeCell?.trim()
+    if (typeText) {
+      ownerTypeId = this.ownerType(typeText)
+      if (ownerTypeId === undefined) return this.skip(line, 'unknown-owner-type', typeText, ownerId)
+    } else if (ownerTypeId === undefined) {
+      return this.skip(line, 'missing-owner-type', undefined, ownerId)
+    }
+
+    let code = this.defaults.code
+    const codeText = codeCell?.trim()
+    if (codeText) {
+      code = this.code(codeText)
+      if (code === undefined) return this.skip(line, 'bad-code', codeText, ownerId, ownerTypeId)
+    } else if (code === undefined) {
+      return this.skip(line, 'missing-code', undefined, ownerId, ownerTypeId)
+    }
+
+    let byType = this.firstLine.get(code)
+    if (!byType) this.firstLine.set(code, (byType = new Map()))
+    let byId = byType.get(ownerTypeId)
+    if (!byId) byType.set(ownerTypeId, (byId = new Map()))
+    const first = byId.get(ownerId)
+    if (first !== undefined) {
+      this.byReason.duplicate++
+      this.rows.push({ line, ownerId, ownerTypeId, code, verdict: 'duplicate', duplicateOf: first })
+      return
+    }
+    byId.set(ownerId, line)
+    this.valid++
+    this.rows.push({ line, ownerId, ownerTypeId, code, verdict: 'valid' })
+  }
+
+  /** A row the reader could not split into cells. */
+  unreadable(line: number, reason: 'too-long' | 'bad-quotes'): void {
+    this.count()
+    this.skip(line, reason)
+  }
+
+  summary(): ImportSummary {
+    return { total: this.total, valid: this.valid, skipped: this.total - this.valid, byReason: { ...this.byReason } }
+  }
+
+  private count(): void {
+    if (++this.total > this.maxRows) {
+      throw new CsvImportError(
+        'too-many-rows',
+        `The input has more than ${this.maxRows.toLocaleString('en-US')} rows, the limit. Split it into smaller files.`
+      )
+    }
+  }
+
+  private skip(line: number, reason: SkipReason, raw?: string, ownerId = 0, ownerTypeId = 0): void {
+    this.byReason[reason]++
+    const row: ImportedRow = { line, ownerId, ownerTypeId, code: '', verdict: reason }
+    if (raw !== undefined) row.raw = detach(raw.length > RAW_LIMIT ? raw.slice(0, RAW_LIMIT) : raw)
+    this.rows.push(row)
+  }
+
+  private ownerType(text: string): number | undefined {
+    return memoized(this.typeMemo, text, () => {
+      const id = this.resolveOwnerType?.(text)
+      return id !== undefined && Number.isInteger(id) && id > 0 ? id : undefined
+    })
+  }
+
+  private code(text: string): string | undefined {
+    return memoized(this.codeMemo, text, () => (isValidTriggerCode(text) ? detach(text) : undefined))
+  }
+}
+
+/** Columns repeat a handful of values (DEAL, 2, the same code) across a million rows. */
+function memoized<T>(memo: Map<string, T | undefined>, key: string, compute: () => T | undefined): T | undefined {
+  if (memo.has(key)) return memo.get(key)
+  const value = compute()
+  if (memo.size < MEMO_LIMIT && key.length <= RAW_LIMIT) memo.set(detach(key), value)
+  return value
+}
+
+function checkDefaults(defaults: ImportDefaults): void {
+  const { ownerTypeId, code } = defaults
+  if (ownerTypeId !== undefined && !(Number.isInteger(ownerTypeId) && ownerTypeId > 0)) {
+    throw new CsvImportError('bad-default', `The default owner type must be a positive whole number (got ${ownerTypeId}).`)
+  }
+  if (code !== undefined && !isValidTriggerCode(code)) {
+    throw new CsvImportError(
+      'bad-default',
+      `The default trigger code "${code}" is not allowed: use Latin letters, digits, ".", "-" and "_", and not "0".`
+    )
+  }
+}
+
+/** The English text of a row's verdict (the renderer translates by `verdict` instead). */
+export function verdictText(row: ImportedRow): string {
+  const raw = row.raw ?? ''
+  switch (row.verdict) {
+    case 'valid':
+      return 'valid'
+    case 'empty':
+      return 'no owner ID in this row'
+    case 'not-integer':
+      return `owner ID "${raw}" is not a whole number`
+    case 'not-positive':
+      return `owner ID "${raw}" is not greater than 0`
+    case 'too-large':
+      return `owner ID "${raw}" is larger than ${MAX_OWNER_ID}, the largest ID the portal stores`
+    case 'unknown-owner-type':
+      return `unknown owner type "${raw}"`
+    case 'missing-owner-type':
+      return 'no owner type: the cell is empty and no default owner type is set'
+    case 'bad-code':
+      return `trigger code "${raw}" is not allowed (Latin letters, digits, ".", "-", "_"; not "0")`
+    case 'missing-code':
+      return 'no trigger code: the cell is empty and no default code is set'
+    case 'duplicate':
+      return `duplicate of line ${row.duplicateOf}`
+    case 'too-long':
+      return 'the row is too long to read (over the row size limit)'
+    case 'bad-quotes':
+      return 'malformed quotes: a quoted field is not closed properly'
+  }
+}

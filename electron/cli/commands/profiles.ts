@@ -1,0 +1,139 @@
+// `b24-triggers profiles list|add|remove|test`: the portal profiles the desktop app shows too.
+import { Option, type Command } from 'commander'
+import type { PlanPreset, Profile } from '../../shared/domain'
+import { action, type Ctx, type Session } from '../context'
+import { usageError } from '../errors'
+import { EXIT, type ExitCode } from '../exit-codes'
+import { table } from '../format'
+import { portalSaid } from '../errors'
+import { findProfile } from '../lookup'
+import { readSecrets } from '../secrets'
+
+interface AddOptions {
+  name: string
+  kind?: 'webhook' | 'oauth'
+  webhook?: boolean
+  portal?: string
+  clientId?: string
+  plan: PlanPreset
+  secretStdin?: boolean
+}
+
+export function registerProfiles(program: Command, session: Session): void {
+  const profiles = program
+    .command('profiles')
+    .description('portal profiles: an incoming webhook or a local app; secrets stay in the system keychain')
+
+  profiles.command('list').description('list profiles').action(action(session, list))
+
+  profiles
+    .command('add')
+    .description('add a profile; the webhook URL, client secret and tokens are asked for (hidden) or read from stdin')
+    .requiredOption('--name <name>', 'a name to refer to the profile by')
+    .addOption(new Option('--kind <kind>', 'how the portal is reached').choices(['webhook', 'oauth']))
+    .option('--webhook', 'same as --kind webhook (the URL itself is asked for, never taken from the command line)')
+    .option('--portal <url>', 'local app: the portal address, e.g. https://example.bitrix24.com')
+    .option('--client-id <id>', "local app: the app's client_id (application code)")
+    .addOption(new Option('--plan <plan>', "the portal's plan (sets the request rate)").choices(['standard', 'enterprise']).default('standard'))
+    .option('--secret-stdin', 'read the secrets from stdin, one per line, instead of prompting')
+    .addHelpText(
+      'after',
+      `
+Secrets are never accepted as arguments (they would stay in shell history):
+  webhook:   Webhook URL
+  local app: Client secret, Access token, Refresh token (in this order)
+
+Examples:
+  b24-triggers profiles add --name shop --kind webhook
+  printf '%s\\n' "$WEBHOOK_URL" | b24-triggers profiles add --name shop --kind webhook --secret-stdin
+  b24-triggers profiles add --name shop-app --portal https://shop.bitrix24.com --client-id local.abc123 --plan enterprise`
+    )
+    .action(action(session, add))
+
+  profiles.command('remove <profile>').description('remove a profile and its keychain item').action(action(session, remove))
+
+  profiles
+    .command('test <profile>')
+    .description('check the connection and what the profile may run (app triggers, webhook triggers)')
+    .action(action(session, test))
+}
+
+function view(p: Profile): Record<string, unknown> {
+  return { id: p.id, name: p.name, kind: p.kind, portalUrl: p.portalUrl, plan: p.plan, hasSecret: p.hasSecret, clientId: p.clientId }
+}
+
+async function list(ctx: Ctx): Promise<ExitCode> {
+  const profiles = await (await ctx.core()).profiles.list()
+  ctx.out.result({ type: 'profiles', profiles: profiles.map(view) }, () =>
+    profiles.length === 0
+      ? ['No profiles yet. Add one with: b24-triggers profiles add --name NAME --kind webhook']
+      : table(
+          ['NAME', 'KIND', 'PORTAL', 'PLAN', 'SECRET', 'ID'],
+          profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, p.hasSecret ? 'yes' : 'MISSING', p.id])
+        )
+  )
+  return EXIT.ok
+}
+
+function kindOf(opts: AddOptions): 'webhook' | 'oauth' {
+  const implied = opts.webhook ? 'webhook' : opts.portal || opts.clientId ? 'oauth' : undefined
+  const kind = opts.kind ?? implied
+  if (!kind) throw usageError('Say which kind of profile: --kind webhook, or --kind oauth with --portal and --client-id.')
+  if (opts.kind && implied && opts.kind !== implied) throw usageError(`--kind ${opts.kind} does not go with the options given.`)
+  return kind
+}
+
+async function add(ctx: Ctx, opts: AddOptions): Promise<ExitCode> {
+  const kind = kindOf(opts)
+  const secretInput = { fromStdin: Boolean(opts.secretStdin) }
+  let profile: Profile
+  if (kind === 'webhook') {
+    if (opts.portal || opts.clientId) throw usageError('--portal and --client-id are for local-app profiles (--kind oauth).')
+    const [webhookUrl] = await readSecrets(['Webhook URL'], secretInput)
+    profile = await (await ctx.core()).profiles.addWebhookProfile({ name: opts.name, webhookUrl: webhookUrl ?? '', plan: opts.plan })
+  } else {
+    if (!opts.portal || !opts.clientId) throw usageError('A local-app profile needs --portal and --client-id.')
+    const [clientSecret, accessToken, refreshToken] = await readSecrets(['Client secret', 'Access token', 'Refresh token'], secretInput)
+    profile = await (await ctx.core()).profiles.addOAuthProfile({
+      name: opts.name,
+      portalUrl: opts.portal,
+      clientId: opts.clientId,
+      clientSecret: clientSecret ?? '',
+      tokens: { accessToken: accessToken ?? '', refreshToken: refreshToken ?? '' },
+      plan: opts.plan
+    })
+  }
+  ctx.out.result({ type: 'profile', profile: view(profile) }, () => [
+    `Added profile "${profile.name}" (${profile.kind === 'oauth' ? 'local app' : 'webhook'}, ${profile.portalUrl}).`,
+    `Check it with: b24-triggers profiles test "${profile.name}"`
+  ])
+  return EXIT.ok
+}
+
+async function remove(ctx: Ctx, ref: string): Promise<ExitCode> {
+  const core = await ctx.core()
+  const profile = await findProfile(core, ref)
+  const { secretRemoved } = await core.profiles.remove(profile.id)
+  ctx.out.result({ type: 'removed', profile: view(profile), secretRemoved }, () => [
+    secretRemoved
+      ? `Removed profile "${profile.name}" and its keychain item.`
+      : `Removed profile "${profile.name}", but the keychain could not be reached: its item (service b24-trigger-runner, account ${profile.id}) may remain.`
+  ])
+  return EXIT.ok
+}
+
+async function test(ctx: Ctx, ref: string): Promise<ExitCode> {
+  const core = await ctx.core()
+  const profile = await findProfile(core, ref)
+  const report = await (await core.triggersFor(profile.id)).checkConnection()
+  ctx.out.result({ type: 'connection', profile: view(profile), report }, () =>
+    report.ok
+      ? [
+          `OK: ${report.message}`,
+          `App triggers (crm.automation.trigger.execute): ${report.canRunAppTriggers ? 'yes' : 'no'}`,
+          `Webhook triggers (crm.automation.trigger): ${report.canRunWebhookTriggers ? 'yes' : 'no'}`
+        ]
+      : [`FAILED: ${report.message}`, portalSaid(report.error)]
+  )
+  return report.ok ? EXIT.ok : EXIT.rowsFailed
+}

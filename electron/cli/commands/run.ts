@@ -1,0 +1,129 @@
+// `b24-triggers run`: fire a trigger on one item, or on every row of a CSV file as a journaled
+// run that the desktop app lists too and either front end can resume.
+import { Option, type Command } from 'commander'
+import type { PlanPreset, Profile, TriggerKind } from '../../shared/domain'
+import { action, type Ctx, type Session } from '../context'
+import type { ColumnOptions } from '../csv-columns'
+import { portalSaid, usageError } from '../errors'
+import { EXIT, type ExitCode } from '../exit-codes'
+import { formatVerification } from '../format'
+import { prepareFileRun, validationLines } from '../file-run'
+import { findOwnerTypeId, findProfile } from '../lookup'
+import { exitCodeForOneItem, runOneItem, type OneItemResult } from '../one-item'
+import { driveRun } from '../run-session'
+
+interface RunOptions extends ColumnOptions {
+  profile?: string
+  code?: string
+  ownerType?: string
+  id?: string
+  csv?: string
+  webhookTrigger?: boolean
+  verify?: boolean
+  plan?: PlanPreset
+  dryRun?: boolean
+}
+
+const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan']
+
+export function registerRun(program: Command, session: Session): void {
+  program
+    .command('run')
+    .description('fire a trigger on one item (--id) or on every row of a CSV file (--csv)')
+    .option('--profile <profile>', 'profile name or id (may be left out when there is only one)')
+    .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
+    .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
+    .option('--id <id>', 'one item: its ID')
+    .option('--csv <file>', 'a file of item IDs, one row per item')
+    .option('--id-column <column>', 'file: the column of item IDs (number counted from 1, or header name)')
+    .option('--owner-type-column <column>', 'file: a column with the CRM type of each row')
+    .option('--code-column <column>', 'file: a column with the trigger code of each row')
+    .option('--header', 'file: the first row is a header (default: detected)')
+    .option('--no-header', 'file: the first row is data')
+    .option('--delimiter <char>', 'file: the column separator (default: detected)')
+    .option('--webhook-trigger', 'fire an incoming-webhook trigger (crm.automation.trigger) instead of an app trigger')
+    .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
+    .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
+    .option('--dry-run', 'file: check the rows, print the summary, send nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
+  b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run`
+    )
+    .action(action(session, run))
+}
+
+function kindFor(profile: Profile, opts: RunOptions): TriggerKind {
+  // A webhook profile can only fire webhook triggers: picking that for it saves a run of ACCESS_DENIED.
+  return opts.webhookTrigger || profile.kind === 'webhook' ? 'webhook' : 'app'
+}
+
+async function run(ctx: Ctx, opts: RunOptions): Promise<ExitCode> {
+  if (opts.csv !== undefined && opts.id !== undefined) throw usageError('Give either --id (one item) or --csv (a file), not both.')
+  if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, or --csv for a file.')
+  if (opts.id !== undefined) {
+    const stray = CSV_ONLY.filter((k) => opts[k] !== undefined)
+    if (stray.length) throw usageError(`Options only for a file (--csv): ${stray.map(flagName).join(', ')}.`)
+    return runOne(ctx, opts, opts.id)
+  }
+  return runFile(ctx, opts, opts.csv ?? '')
+}
+
+function flagName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+}
+
+async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCode> {
+  if (!opts.code) throw usageError('Give the trigger code with --code.')
+  if (!opts.ownerType) throw usageError('Give the CRM type with --owner-type (e.g. deal or 2).')
+  if (!/^\d+$/.test(rawId.trim()) || Number(rawId) < 1) throw usageError(`--id ${rawId}: an item ID is a whole number above 0.`)
+  const core = await ctx.core()
+  const profile = await findProfile(core, opts.profile)
+  const service = await core.triggersFor(profile.id)
+  // The portal's own list knows its smart processes, and lets validation judge them.
+  const ownerTypeId = findOwnerTypeId(opts.ownerType, await service.ownerTypes())
+  const result = await runOneItem(service, {
+    kind: kindFor(profile, opts),
+    code: opts.code,
+    ownerTypeId,
+    ownerId: Number(rawId),
+    verify: Boolean(opts.verify)
+  })
+  const exitCode = exitCodeForOneItem(result)
+  ctx.out.result({ type: 'result', ...result, exitCode }, () => oneItemLines(result))
+  return exitCode
+}
+
+function oneItemLines(result: OneItemResult): string[] {
+  const took = result.elapsedMs !== undefined ? ` in ${(result.elapsedMs / 1000).toFixed(2)} s` : ''
+  const lines = [`${result.outcome}${took}`]
+  if (result.verification) lines.push(`Verification: ${formatVerification(result.verification)}`)
+  if (result.message && result.outcome !== 'skipped') lines.push(result.message)
+  if (result.error && result.outcome !== 'skipped') lines.push(portalSaid(result.error))
+  for (const note of result.notes) lines.push(result.outcome === 'skipped' ? `Not sent: ${note}` : `Warning: ${note}`)
+  return lines
+}
+
+async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCode> {
+  const core = await ctx.core()
+  const profile = await findProfile(core, opts.profile)
+  const catalog = await (await core.triggersFor(profile.id)).ownerTypes()
+  const prepared = await prepareFileRun(profile, catalog, {
+    ...opts,
+    path,
+    kind: kindFor(profile, opts),
+    verify: Boolean(opts.verify),
+    plan: opts.plan ?? profile.plan
+  })
+  ctx.out.record({ type: 'validation', ...prepared.summary, examples: prepared.examples })
+  for (const line of validationLines(prepared)) ctx.out.line(line)
+  if (prepared.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
+  if (opts.dryRun) return EXIT.ok
+  const created = await core.runs.createRun(prepared.spec)
+  ctx.out.record({ type: 'run', run: created })
+  ctx.out.line(`Run ${created.id} started. Ctrl-C pauses it; resume with: b24-triggers runs resume ${created.id}`)
+  return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))
+}

@@ -1,0 +1,134 @@
+// `b24-triggers runs list|show|export|resume|rerun`: the run history both front ends share.
+import { Option, type Command } from 'commander'
+import { extname, resolve } from 'node:path'
+import type { Outcome } from '../../shared/domain'
+import type { RunRowView, RunSummaryView } from '../../shared/ipc'
+import { action, type Ctx, type Session } from '../context'
+import { usageError } from '../errors'
+import { EXIT, exitCodeForRun, type ExitCode } from '../exit-codes'
+import { formatCounts, formatVerification, runTrigger, table } from '../format'
+import { exportRun } from '../export-run'
+import { driveRun } from '../run-session'
+import { formatVerificationCounts, verificationCounts } from '../verification-counts'
+
+const ROW_FILTERS = ['succeeded', 'failed', 'uncertain', 'skipped', 'not-run', 'pending'] as const
+
+export function registerRuns(program: Command, session: Session): void {
+  const runs = program.command('runs').description('run history, shared with the desktop app')
+
+  runs.command('list').description('list runs, newest first').action(action(session, list))
+
+  runs
+    .command('show <id>')
+    .description("a run's summary and its rows that did not succeed")
+    .addOption(new Option('--outcome <outcome>', 'list only rows with this outcome').choices([...ROW_FILTERS]))
+    .option('--limit <n>', 'rows to list', '20')
+    .action(action(session, show))
+
+  runs
+    .command('export <id>')
+    .description('write every row with its outcome to a file')
+    .addOption(new Option('--format <format>', 'file format (default: from the --out extension, else csv)').choices(['csv', 'json']))
+    .requiredOption('--out <file>', 'where to write')
+    .action(action(session, exportCommand))
+
+  runs
+    .command('resume <id>')
+    .description('continue a paused or interrupted run: rows with an outcome are never sent again')
+    .action(action(session, resumeRun))
+
+  runs
+    .command('rerun <id>')
+    .description('start a new run with the rows that failed (and, if asked, those whose outcome is uncertain)')
+    .option('--include-uncertain', 'also the uncertain rows: they may have run already, so a trigger can fire twice')
+    .action(action(session, rerun))
+}
+
+async function list(ctx: Ctx): Promise<ExitCode> {
+  const runs = await (await ctx.core()).runs.list()
+  ctx.out.result({ type: 'runs', runs }, () =>
+    runs.length === 0
+      ? ['No runs yet.']
+      : table(
+          ['ID', 'CREATED', 'STATUS', 'PROFILE', 'TRIGGER', 'ROWS'],
+          runs.map((r) => [r.id, r.createdAt.replace('T', ' ').slice(0, 19), r.status, r.profileName, runTrigger(r), formatCounts(r.counts)])
+        )
+  )
+  return EXIT.ok
+}
+
+function runLines(run: RunSummaryView): string[] {
+  const lines = [
+    `Run ${run.id}`,
+    `  status:   ${run.status}${run.pauseReason ? ` (${run.pauseReason})` : ''}`,
+    `  created:  ${run.createdAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
+    `  profile:  ${run.profileName} (${run.portalUrl})`,
+    `  trigger:  ${runTrigger(run)}${run.ownerTypeId !== undefined ? `, CRM type ${run.ownerTypeId}` : ''}`,
+    `  source:   ${run.sourceName}`,
+    `  rows:     ${run.counts.total}: ${formatCounts(run.counts)}`
+  ]
+  if (run.parentRunId) lines.push(`  re-run of ${run.parentRunId}`)
+  return lines
+}
+
+function rowLine(row: RunRowView): string[] {
+  const what = row.verification ? formatVerification(row.verification) : [row.errorCode, row.errorText].filter(Boolean).join(' - ')
+  return [String(row.line), `${row.ownerTypeId}/${row.ownerId}`, row.code, row.outcome, what]
+}
+
+async function show(ctx: Ctx, id: string, opts: { outcome?: Outcome | 'pending'; limit: string }): Promise<ExitCode> {
+  const core = await ctx.core()
+  const run = await core.runs.get(id)
+  const limit = Number(opts.limit)
+  if (!Number.isInteger(limit) || limit < 0) throw usageError(`--limit ${opts.limit}: give a whole number.`)
+  // By default: the rows someone has to look at.
+  const outcomes: (Outcome | 'pending')[] = opts.outcome ? [opts.outcome] : ['failed', 'uncertain', 'skipped']
+  const rows: RunRowView[] = []
+  for (const outcome of outcomes) {
+    if (rows.length >= limit) break
+    const page = await core.runs.rows({ runId: run.id, offset: 0, limit: limit - rows.length, outcome })
+    rows.push(...page.rows)
+  }
+  const verification = run.verify ? await verificationCounts(core, run.id) : undefined
+  ctx.out.result({ type: 'run', run, ...(verification && { verification }), rows }, () => {
+    const lines = runLines(run)
+    if (verification) lines.push(`  ${formatVerificationCounts(verification)}`)
+    if (rows.length) lines.push('', ...table(['LINE', 'TYPE/ID', 'CODE', 'OUTCOME', 'DETAIL'], rows.map(rowLine)))
+    return lines
+  })
+  return EXIT.ok
+}
+
+async function exportCommand(ctx: Ctx, id: string, opts: { format?: 'csv' | 'json'; out: string }): Promise<ExitCode> {
+  const core = await ctx.core()
+  const loaded = await core.runs.load(id)
+  const format = opts.format ?? (extname(opts.out).toLowerCase() === '.json' ? 'json' : 'csv')
+  const path = resolve(opts.out)
+  const report = await exportRun(loaded, format, path)
+  if (report.withoutSource) ctx.out.error(`Warning: the source file's columns are left out: ${report.withoutSource}`)
+  ctx.out.result({ type: 'export', runId: id, format, path, rows: report.rows, sourceColumns: !report.withoutSource }, () => [
+    `Exported ${report.rows} rows of run ${id} to ${path}`
+  ])
+  return EXIT.ok
+}
+
+async function resumeRun(ctx: Ctx, id: string): Promise<ExitCode> {
+  const core = await ctx.core()
+  const run = await core.runs.get(id)
+  if (run.status === 'finished' || run.status === 'cancelled') {
+    ctx.out.record({ type: 'summary', run, exitCode: exitCodeForRun(run.status, run.counts) })
+    ctx.out.line(`Run ${run.id} is ${run.status}; nothing to resume (${formatCounts(run.counts)}).`)
+    if (run.counts.failed || run.counts.uncertain) ctx.out.line(`To send the failed rows again: b24-triggers runs rerun ${run.id}`)
+    return exitCodeForRun(run.status, run.counts)
+  }
+  ctx.out.line(`Resuming run ${run.id}: ${run.counts.pending} row(s) left.`)
+  return driveRun(ctx, core, run.id, (onProgress) => core.runs.resume(run.id, { onProgress }))
+}
+
+async function rerun(ctx: Ctx, id: string, opts: { includeUncertain?: boolean }): Promise<ExitCode> {
+  const core = await ctx.core()
+  const created = await core.runs.rerun(id, opts.includeUncertain ? 'failed+uncertain' : 'failed')
+  ctx.out.record({ type: 'run', run: created })
+  ctx.out.line(`Run ${created.id} re-runs ${created.counts.total} row(s) of run ${id}. Ctrl-C pauses it.`)
+  return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))
+}

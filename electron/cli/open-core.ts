@@ -1,0 +1,40 @@
+// Opens the core for one CLI process. Nothing here touches the network or the keychain until a
+// command asks for it.
+import { defaultDataDir } from '../core/data-dir'
+import { createProfileService } from '../core/profiles/profile-service'
+import { createProfileStore } from '../core/profiles/profile-store'
+import { createKeytarSecretStore } from '../core/profiles/secret-store'
+import { createRunManager } from '../core/runs'
+import { createTriggerService, type TriggerService } from '../core/triggers/trigger-service'
+import type { Core } from './core'
+import { CLI_VERSION } from './version'
+
+export async function openCore(dataDir: string = defaultDataDir()): Promise<Core> {
+  const profiles = createProfileService({
+    store: createProfileStore({ dataDir }),
+    secrets: createKeytarSecretStore(),
+    clientOptions: { userAgent: `b24-triggers-cli/${CLI_VERSION}` }
+  })
+  const runs = createRunManager({ dataDir, clientFor: (profileId) => profiles.clientFor(profileId) })
+  const triggerServices = new Map<string, Promise<TriggerService>>()
+  return {
+    dataDir,
+    profiles,
+    runs,
+    triggersFor(profileId) {
+      let service = triggerServices.get(profileId)
+      if (!service) {
+        service = (async () => {
+          const client = await profiles.clientFor(profileId)
+          const scopes = await profiles.scopes(profileId)
+          return createTriggerService(client, scopes ? { scopes } : {})
+        })()
+        // A failed open (no secret, keychain down) must not be remembered as the answer.
+        service.catch(() => triggerServices.delete(profileId))
+        triggerServices.set(profileId, service)
+      }
+      return service
+    },
+    close: () => runs.close()
+  }
+}

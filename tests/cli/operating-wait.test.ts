@@ -1,0 +1,33 @@
+// When the portal's operating budget for the method is spent (429 OPERATION_TIME_LIMIT), the run
+// waits for the reset instead of failing rows, and the CLI shows the wait with its countdown.
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { jsonLines } from './cli-process'
+import { cliFixture, type CliFixture } from './fixtures'
+
+let f: CliFixture
+
+beforeAll(async () => {
+  // A tiny budget: 0.5 s of server time per 1 s window, and each trigger costs 110 ms (runs
+  // under 0.1 s are not counted, as on a real portal).
+  f = await cliFixture({ operating: { limitSec: 0.5, windowSec: 1 }, triggerCostMs: 110 })
+  await f.addAppProfile('app')
+})
+afterAll(async () => {
+  await f.teardown()
+})
+
+it('waits out the operating budget with a visible countdown, and every row still succeeds', async () => {
+  f.sandbox.generateItems(2, 100, 8, 'NEW')
+  const path = join(f.dataDir, 'ids.csv')
+  await writeFile(path, ['ID', ...Array.from({ length: 8 }, (_, i) => String(100 + i))].join('\n'))
+  const r = await f.cli(['--json', 'run', '--profile', 'app', '--csv', path, '--code', 'deal_won', '--owner-type', 'deal'])
+  expect(r.code, r.stderr).toBe(0)
+  const records = jsonLines(r.stdout)
+  const waits = records.filter((x) => x.type === 'progress' && typeof x.waitingUntil === 'number')
+  expect(waits.length).toBeGreaterThan(0)
+  expect(waits[0]).toMatchObject({ binding: 'operating', status: 'running' })
+  expect(f.sandbox.stats().rejected429).toBeGreaterThan(0)
+  expect(records.at(-1)).toMatchObject({ type: 'summary', run: { counts: { succeeded: 8, failed: 0, uncertain: 0 } } })
+})

@@ -114,7 +114,13 @@ export interface CsvInspection {
   delimiter: string
   hasHeader: boolean
   columns: CsvColumn[]
+  /** The file's first rows as parsed, the header row INCLUDED when there is one (as core's
+   * inspectCsv gives them), so the renderer can let the admin overrule header detection. */
   previewRows: string[][]
+  /** The line each preview row starts on (optional). */
+  previewLines?: number[]
+  /** Data rows, estimated from the file's line count (optional). */
+  totalRowsEstimate?: number
   suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
 }
 
@@ -313,11 +319,18 @@ export const API_METHODS = [
 ] as const satisfies readonly ApiMethod[]
 
 /** Push events from main to the renderer. */
+/** An application-menu item the renderer carries out (File → Open CSV…, View → Toggle dark theme):
+ * 'open-csv' = go to the CSV import and call csv.open(); 'toggle-theme' = flip light/dark. */
+export interface AppCommandEvent {
+  command: 'open-csv' | 'toggle-theme'
+}
+
 export interface ApiEvents {
   'runs.progress': RunProgressEvent
+  'app.command': AppCommandEvent
 }
 export type ApiEvent = keyof ApiEvents
-export const API_EVENTS = ['runs.progress'] as const satisfies readonly ApiEvent[]
+export const API_EVENTS = ['runs.progress', 'app.command'] as const satisfies readonly ApiEvent[]
 
 type Split<S extends string> = S extends `${infer NS}.${infer M}` ? [NS, M] : never
 type Namespaces = Split<ApiMethod>[0]

@@ -1,0 +1,210 @@
+// registerIpc() without Electron: a recording ipcMain stand-in, a temp data dir, an in-memory
+// secret store and the sandbox portal over real HTTP.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { API_METHODS, type CreateRunRequest, type IpcResult, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
+import type { Profile } from '../../../electron/shared/domain'
+import { registerIpc, type IpcDeps, type IpcWiring } from '../../../electron/main/ipc'
+import { SignInCancelledError } from '../../../electron/main/ipc/sign-in'
+import { createMemorySecretStore } from '../../../electron/core/profiles/secret-store'
+import { redact } from '../../../electron/core/bitrix'
+import { createFileLogger } from '../../../electron/main/logger'
+import { startSandbox, type Sandbox } from '../../../sandbox'
+
+interface FakeEvent {
+  trusted: boolean
+}
+type Listener = (event: FakeEvent, ...args: unknown[]) => Promise<IpcResult<unknown>>
+
+const TRUSTED: FakeEvent = { trusted: true }
+let sandbox: Sandbox
+let dataDir: string
+let wiring: IpcWiring
+const handlers = new Map<string, Listener>()
+const opened: string[] = []
+const emitted: { event: string; payload: unknown }[] = []
+const dialogAnswers: { csv: string | null; exportPath: string | null } = { csv: null, exportPath: null }
+let authWindow: IpcDeps<FakeEvent>['openAuthWindow']
+
+/** The sign-in window as the e2e harness fakes it: follow /oauth/authorize/ by hand. */
+async function followAuthorize(url: string, isCallback: (u: string) => boolean): Promise<string> {
+  const res = await fetch(url, { redirect: 'manual' })
+  const location = res.headers.get('location')
+  if (!location || !isCallback(new URL(location, url).toString())) throw new SignInCancelledError()
+  return new URL(location, url).toString()
+}
+
+async function call<T>(channel: string, ...args: unknown[]): Promise<IpcResult<T>> {
+  return (await handlers.get(channel)!(TRUSTED, ...args)) as IpcResult<T>
+}
+
+async function ok<T>(channel: string, ...args: unknown[]): Promise<T> {
+  const result = await call<T>(channel, ...args)
+  if (!result.ok) throw new Error(`${channel}: ${JSON.stringify(result.error)}`)
+  return result.data
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox()
+  dataDir = mkdtempSync(join(tmpdir(), 'b24tr-ipc-'))
+  authWindow = followAuthorize
+  wiring = registerIpc<FakeEvent>(
+    { handle: (channel, fn) => void handlers.set(channel, fn) },
+    {
+      dataDir,
+      secretStore: createMemorySecretStore(),
+      dialogs: {
+        openCsv: async () => (dialogAnswers.csv ? { path: dialogAnswers.csv, name: 'picked.csv' } : null),
+        saveExport: async () => dialogAnswers.exportPath
+      },
+      openAuthWindow: (url, isCallback) => authWindow(url, isCallback),
+      openExternal: async (url) => void opened.push(url),
+      emit: (event, payload) => void emitted.push({ event, payload }),
+      appInfo: { version: '0.0.0-test', platform: 'test', dataDir, locale: 'en' },
+      isTrustedSender: (event) => event.trusted,
+      logger: createFileLogger({ file: join(dataDir, 'logs', 'main.log'), redact })
+    }
+  )
+  await wiring.ready
+})
+
+afterAll(async () => {
+  await wiring?.close()
+  await sandbox?.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('registerIpc', () => {
+  it('registers exactly one handler per contract method', () => {
+    expect([...handlers.keys()].sort()).toEqual([...API_METHODS].sort())
+  })
+
+  it('rejects a sender that is not the app window before doing anything', async () => {
+    const result = await handlers.get('profiles.addWebhook')!({ trusted: false }, { name: 'x', webhookUrl: sandbox.adminWebhookUrl, plan: 'standard' })
+    expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } })
+    expect(await ok<Profile[]>('profiles.list')).toEqual([])
+  })
+
+  it.each([
+    ['profiles.addWebhook', [{ name: 'x', webhookUrl: 42, plan: 'standard' }]],
+    ['profiles.addWebhook', [{ name: 'x', webhookUrl: 'https://a/rest/1/b/', plan: 'standard', extra: true }]],
+    ['profiles.addWebhook', []],
+    ['profiles.remove', ['id', 'surplus']],
+    ['triggers.runOne', [{ profileId: 'p', kind: 'app', code: 'c', ownerTypeId: 2.5, ownerId: 1, verify: false }]],
+    ['runs.rows', [{ runId: 'r', offset: -1, limit: 10 }]],
+    ['runs.export', ['r', 'xlsx']],
+    ['csv.inspect', [{ path: 7 }]]
+  ])('rejects invalid arguments of %s with VALIDATION', async (channel, args) => {
+    const result = await call(channel, ...args)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.code).toBe('VALIDATION')
+  })
+
+  it('adds a webhook profile without ever returning or logging its secret', async () => {
+    const profile = await ok<Profile>('profiles.addWebhook', { name: 'Admin hook', webhookUrl: sandbox.adminWebhookUrl, plan: 'standard' })
+    expect(profile).toMatchObject({ kind: 'webhook', portalUrl: sandbox.url, hasSecret: true })
+    const secret = new URL(sandbox.adminWebhookUrl).pathname.split('/')[3]!
+    expect(JSON.stringify(await ok('profiles.list'))).not.toContain(secret)
+    // A portal error: app triggers through a webhook. It comes back as data, with the portal's words.
+    const run = await ok<{ outcome: string; error?: { code: string; portalText?: string } }>('triggers.runOne', {
+      profileId: profile.id, kind: 'app', code: 'deal_won', ownerTypeId: 2, ownerId: 1, verify: false
+    })
+    expect(run.outcome).toBe('failed')
+    expect(run.error).toMatchObject({ code: 'ACCESS_DENIED', portalText: expect.stringMatching(/application context/i) })
+    const list = await call('triggers.list', profile.id)
+    expect(list).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED', kind: 'run-fatal' } })
+    for (const file of walk(dataDir)) expect(readFileSync(file, 'utf8'), file).not.toContain(secret)
+  })
+
+  it('maps core refusals to stable codes', async () => {
+    expect(await call('profiles.test', 'no-such-profile')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await call('profiles.addWebhook', { name: 'bad', webhookUrl: 'http://example.com/rest/1/abcdef/', plan: 'standard' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' }
+    })
+    expect(await call('shell.openExternal', 'file:///etc/passwd')).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } })
+    expect(opened).toEqual([])
+    await ok('shell.openExternal', 'https://apidocs.bitrix24.com/')
+    expect(opened).toEqual(['https://apidocs.bitrix24.com/'])
+  })
+
+  it('signs an OAuth profile in through the authorize redirect, checking state', async () => {
+    const profile = await ok<Profile>('profiles.addOAuth', {
+      name: 'Local app', portalUrl: sandbox.url, clientId: sandbox.app.clientId, clientSecret: sandbox.app.clientSecret, plan: 'standard'
+    })
+    expect(profile.needsSignIn).toBe(true)
+    expect(await call('triggers.list', profile.id)).toMatchObject({ ok: false, error: { code: 'NEEDS_SIGN_IN' } })
+
+    // A redirect answering some other attempt is not accepted.
+    authWindow = async (url, isCallback) => {
+      const forged = new URL(await followAuthorize(url, () => true))
+      forged.searchParams.set('state', 'someone-else')
+      if (!isCallback(forged.toString())) throw new SignInCancelledError()
+      return forged.toString()
+    }
+    expect(await call('profiles.signIn', profile.id)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
+
+    authWindow = followAuthorize
+    const signedIn = await ok<Profile>('profiles.signIn', profile.id)
+    expect(signedIn.needsSignIn).toBeUndefined()
+    const triggers = await ok<{ code: string }[]>('triggers.list', profile.id)
+    expect(triggers.map((t) => t.code)).toContain('deal_won')
+    const report = await ok<{ canRunAppTriggers: boolean; appContext: boolean }>('profiles.test', profile.id)
+    expect(report).toMatchObject({ canRunAppTriggers: true, appContext: true })
+  })
+})
+
+describe('CSV sources and runs through the wiring', () => {
+  it('reads a file path only after the open dialog returned it', async () => {
+    const file = join(dataDir, 'ids.csv')
+    writeFileSync(file, 'ID\n1\n2\n')
+    expect(await call('csv.inspect', { path: file })).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } })
+    expect(await call('csv.inspect', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } })
+    dialogAnswers.csv = file
+    expect(await ok('csv.open')).toEqual({ path: file, name: 'picked.csv' })
+    expect(await ok('csv.inspect', { path: file })).toMatchObject({ hasHeader: true, columns: [{ name: 'ID' }] })
+  })
+
+  it('validates, creates, runs and exports a pasted list', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const request: CreateRunRequest = {
+      profileId: profile.id,
+      kind: 'app',
+      code: 'deal_won',
+      ownerTypeId: 2,
+      source: { name: 'pasted', text: '1 2 x 2 3', pasted: true },
+      mapping: { idColumn: 0, hasHeader: false },
+      options: { verify: false, plan: 'standard' }
+    }
+    const summary = await ok<ValidationSummary>('csv.validate', request)
+    expect(summary).toMatchObject({ total: 5, valid: 3, skipped: { 'not-integer': 1, duplicate: 1 } })
+    expect(summary.examples.map((e) => e.reason)).toEqual(['not-integer', 'duplicate'])
+
+    const created = await ok<RunSummaryView>('runs.create', request)
+    expect(created.status).toBe('ready')
+    await ok('runs.start', created.id)
+    let run = created
+    for (let i = 0; i < 100 && run.status !== 'finished'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      run = await ok<RunSummaryView>('runs.get', created.id)
+    }
+    expect(run.counts).toMatchObject({ succeeded: 3, skipped: 2, pending: 0 })
+    expect(emitted.some((e) => e.event === 'runs.progress' && (e.payload as { runId: string }).runId === created.id)).toBe(true)
+    expect(await call('runs.start', created.id)).toMatchObject({ ok: false, error: { code: 'RUN_STATE' } })
+
+    expect(await ok('runs.export', created.id, 'json')).toBeNull()
+    dialogAnswers.exportPath = join(dataDir, 'out.json')
+    expect(await ok('runs.export', created.id, 'json')).toEqual({ path: dialogAnswers.exportPath })
+    const exported = JSON.parse(readFileSync(dialogAnswers.exportPath, 'utf8')) as { outcome: string }[]
+    expect(exported.map((r) => r.outcome)).toEqual(['succeeded', 'succeeded', 'skipped', 'skipped', 'succeeded'])
+  })
+})
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : [path]
+  })
+}

@@ -1,0 +1,37 @@
+// Locale-aware numbers and dates (Russian groups thousands with a space, English with a comma).
+
+export function formatCount(n: number, locale: string): string {
+  return new Intl.NumberFormat(locale).format(n)
+}
+
+export function formatRate(perSecond: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: perSecond < 10 ? 1 : 0 }).format(perSecond)
+}
+
+export function formatDateTime(iso: string | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+}
+
+export function percent(done: number, total: number): number {
+  if (total <= 0) return 0
+  return Math.min(100, Math.floor((done / total) * 1000) / 10)
+}
+
+/** Compact, with seconds: for per-row times in tables. */
+export function formatShortDateTime(iso: string | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' }).format(d)
+}
+
+/** Date and minutes, compact: for table cells. */
+export function formatCompactDateTime(iso: string | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(d)
+}

@@ -1,0 +1,11 @@
+// Attributes for the native <input> inside naive-ui fields: an id the <label for> can point
+// at (so screen readers and getByLabel work) and a data-testid for the e2e tests.
+import type { InputHTMLAttributes } from 'vue'
+
+export function inputAttrs(id: string, extra: Record<string, string> = {}): InputHTMLAttributes {
+  return { id, 'data-testid': id, ...extra } as InputHTMLAttributes
+}
+
+export function labelFor(id: string): { for: string } {
+  return { for: id }
+}

@@ -1,5 +1,4 @@
 /// <reference types="vite/client" />
-// eslint-disable-next-line no-restricted-imports -- the types-only contract (see lib/contract.ts)
 import type { TriggerRunnerApi } from '../electron/shared/ipc'
 
 declare global {

@@ -1,0 +1,354 @@
+// Runs as the app, the CLI and the tests see them: create, start/resume, pause, cancel, list,
+// read rows, re-run. Governors are shared per portal (the request bucket is the portal's and
+// the source IP's) and per profile and method (the operating budget is per app or webhook), so
+// two runs on one portal pace together instead of tripping each other's limits.
+import { stat } from 'node:fs/promises'
+import type { Outcome } from '../../shared/domain'
+import type { RerunInclude, RowsPage, RowsQuery, RunProgressEvent, RunRowView, RunSummaryView } from '../../shared/ipc'
+import { makeClock, type Clock } from '../bitrix/pacing/clock'
+import { OperatingGovernor } from '../bitrix/pacing/operating-governor'
+import { RequestGovernor } from '../bitrix/pacing/request-governor'
+import { plainMessage } from '../bitrix/plain-message'
+import type { BitrixClient } from '../bitrix/types'
+import { CsvImportError } from './csv-errors'
+import { verdictText } from './csv-verdicts'
+import { exportResults, type ExportFormat, type ExportRow } from './export'
+import { interruptedOutcomes, JournalWriter, type JournalRecord } from './journal'
+import type { RowTable } from './row-table'
+import {
+  countsOf,
+  createRunFolder,
+  journalPath,
+  listRuns,
+  loadRun,
+  lockRun,
+  saveSummary,
+  summarizeRun,
+  summaryOf,
+  type LoadedRun
+} from './run-store'
+import type { PlannedRow, RunMeta, RunSpec } from './run-types'
+import { RunSession, type RunHooks } from './runner'
+
+export interface RunManagerOptions {
+  dataDir: string
+  /** A REST client for the profile, with its current credentials (asked again at every start
+   * and resume, so a run paused by invalid_grant resumes with the new sign-in). */
+  clientFor(profileId: string): BitrixClient | Promise<BitrixClient>
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  hooks?: RunHooks
+}
+
+export interface StartOptions {
+  onProgress?(event: RunProgressEvent): void
+}
+
+export interface RunHandle {
+  /** Resolves when this session ends: finished, paused or cancelled. */
+  done: Promise<RunSummaryView>
+}
+
+export class RunStateError extends Error {
+  readonly code = 'RUN_STATE'
+}
+
+export interface RunManager {
+  createRun(spec: RunSpec): Promise<RunSummaryView>
+  /** Starts or resumes a run; returns once it is under way. */
+  start(runId: string, options?: StartOptions): Promise<RunHandle>
+  resume(runId: string, options?: StartOptions): Promise<RunHandle>
+  /** Stops sending; resolves once batches in flight have settled. */
+  pause(runId: string): Promise<RunSummaryView>
+  /** Stops sending; rows never sent become not-run. Works on paused and interrupted runs too. */
+  cancel(runId: string): Promise<RunSummaryView>
+  list(): Promise<RunSummaryView[]>
+  get(runId: string): Promise<RunSummaryView>
+  rows(query: RowsQuery): Promise<RowsPage>
+  /** A new run from this run's failed rows (and uncertain ones only when asked). */
+  rerun(runId: string, include: RerunInclude): Promise<RunSummaryView>
+  /** The whole run from its journal. */
+  load(runId: string): Promise<LoadedRun>
+  /** Writes the results (one line per row, with the source file's columns when the file is
+   * still there unchanged) to `path`. */
+  export(runId: string, format: ExportFormat, path: string): Promise<{ rows: number; sourceColumns: boolean }>
+  isRunning(runId: string): boolean
+  /** Pauses every running run and waits for them (app quit). */
+  close(): Promise<void>
+}
+
+interface ActiveRun {
+  session: RunSession
+  loaded: LoadedRun
+  done: Promise<RunSummaryView>
+}
+
+export function createRunManager(opts: RunManagerOptions): RunManager {
+  const clock: Clock = makeClock(opts.now, opts.sleep)
+  const { dataDir } = opts
+  const active = new Map<string, ActiveRun>()
+  const requestGovernors = new Map<string, RequestGovernor>()
+  const operatingGovernors = new Map<string, OperatingGovernor>()
+  /** The last run read for its rows: paging through a big finished run must not replay it each time. */
+  let cached: { id: string; bytes: number; loaded: LoadedRun } | undefined
+
+  function governorsFor(meta: RunMeta): { request: RequestGovernor; operating: OperatingGovernor } {
+    const portal = meta.profile.portalUrl
+    let request = requestGovernors.get(portal)
+    if (!request) requestGovernors.set(portal, (request = new RequestGovernor({ limits: meta.options.rate, clock })))
+    else request.setLimits(meta.options.rate)
+    const key = `${portal}\u0000${meta.profile.id}`
+    let operating = operatingGovernors.get(key)
+    if (!operating) operatingGovernors.set(key, (operating = new OperatingGovernor({ limits: meta.options.operating, clock })))
+    else operating.setLimits(meta.options.operating)
+    return { request, operating }
+  }
+
+  async function start(runId: string, options: StartOptions = {}): Promise<RunHandle> {
+    if (active.has(runId)) throw new RunStateError('This run is already running.')
+    const loaded = await loadRun(dataDir, runId)
+    if (loaded.status === 'finished' || loaded.status === 'cancelled') throw new RunStateError(`This run is ${loaded.status}; re-run it instead.`)
+    const unlock = await lockRun(dataDir, runId)
+    let journal: JournalWriter
+    let client: BitrixClient
+    try {
+      client = await opts.clientFor(loaded.meta.profile.id)
+      journal = await JournalWriter.open(journalPath(dataDir, runId))
+    } catch (err) {
+      await unlock()
+      throw err
+    }
+    const session = new RunSession({
+      meta: loaded.meta,
+      replay: loaded.replay,
+      journal,
+      client,
+      ...governorsFor(loaded.meta),
+      clock,
+      ...(options.onProgress && { onProgress: options.onProgress }),
+      ...(opts.hooks && { hooks: opts.hooks })
+    })
+    const done = session
+      .run()
+      .finally(async () => {
+        await journal.close()
+        await unlock()
+      })
+      .then(async (end) => {
+        active.delete(runId)
+        const view = summaryOf(
+          { meta: loaded.meta, status: end.status, ...(end.reason && { pauseReason: end.reason }), ...(end.status !== 'paused' && { finishedAt: new Date(clock.now()).toISOString() }) },
+          countsOf(loaded.replay.table)
+        )
+        await saveSummary(dataDir, view).catch(() => undefined)
+        return view
+      })
+      .catch((err: unknown) => {
+        active.delete(runId)
+        throw err
+      })
+    active.set(runId, { session, loaded, done })
+    return { done }
+  }
+
+  async function cancelIdle(runId: string): Promise<RunSummaryView> {
+    const unlock = await lockRun(dataDir, runId)
+    try {
+      const loaded = await loadRun(dataDir, runId)
+      const table = loaded.replay.table
+      if (loaded.status === 'finished' || loaded.status === 'cancelled') return summaryOf(loaded, countsOf(table))
+      const at = clock.now()
+      const records: JournalRecord[] = interruptedOutcomes(loaded.replay, at)
+      for (let r = 0; r < table.rowsLoaded; r++) {
+        if (!table.isPending(r)) continue
+        table.setOutcome(r, 'not-run', at, table.attempts[r] as number)
+        records.push({ t: 'outcome', row: r, outcome: 'not-run', attempt: table.attempts[r] as number, at })
+      }
+      records.push({ t: 'state', state: 'cancelled', at })
+      const journal = await JournalWriter.open(journalPath(dataDir, runId))
+      try {
+        await journal.durable(records)
+      } finally {
+        await journal.close()
+      }
+      const view = summaryOf({ meta: loaded.meta, status: 'cancelled', finishedAt: new Date(at).toISOString() }, countsOf(table))
+      await saveSummary(dataDir, view).catch(() => undefined)
+      return view
+    } finally {
+      await unlock()
+    }
+  }
+
+  async function loadCached(runId: string): Promise<LoadedRun> {
+    const { size } = await stat(journalPath(dataDir, runId))
+    if (cached && cached.id === runId && cached.bytes === size) return cached.loaded
+    const loaded = await loadRun(dataDir, runId)
+    cached = { id: runId, bytes: size, loaded }
+    return loaded
+  }
+
+  function liveView(run: ActiveRun): RunSummaryView {
+    const progress = run.session.progress()
+    return summaryOf({ meta: run.loaded.meta, status: progress.status, ...(progress.pauseReason && { pauseReason: progress.pauseReason }) }, progress.counts)
+  }
+
+  return {
+    async createRun(spec) {
+      const meta = await createRunFolder(dataDir, spec, clock.now())
+      const view = await summarizeRun(dataDir, meta.id)
+      return view
+    },
+    start,
+    resume: start,
+    async pause(runId) {
+      const run = active.get(runId)
+      if (!run) return summarizeRun(dataDir, runId)
+      run.session.pause()
+      return run.done
+    },
+    async cancel(runId) {
+      const run = active.get(runId)
+      if (!run) return cancelIdle(runId)
+      run.session.cancel()
+      return run.done
+    },
+    async list() {
+      const views = await listRuns(dataDir)
+      return views.map((v) => {
+        const run = active.get(v.id)
+        return run ? liveView(run) : v
+      })
+    },
+    async get(runId) {
+      const run = active.get(runId)
+      return run ? liveView(run) : summarizeRun(dataDir, runId)
+    },
+    async rows(query) {
+      const run = active.get(query.runId)
+      const table = run ? run.loaded.replay.table : (await loadCached(query.runId)).replay.table
+      return pageRows(table, query)
+    },
+    async rerun(runId, include) {
+      const parent = await loadRun(dataDir, runId)
+      const wanted = new Set<Outcome>(include === 'failed+uncertain' ? ['failed', 'uncertain'] : ['failed'])
+      const table = parent.replay.table
+      const rows: PlannedRow[] = []
+      for (let r = 0; r < table.rowsLoaded; r++) {
+        const outcome = table.outcomeOf(r)
+        if (outcome !== 'pending' && wanted.has(outcome)) {
+          rows.push({ line: table.line[r] as number, ownerTypeId: table.ownerTypeId[r] as number, ownerId: table.ownerId[r] as number, code: table.code(r), verdict: 'valid' })
+        }
+      }
+      if (rows.length === 0) throw new RunStateError(include === 'failed' ? 'This run has no failed rows.' : 'This run has no failed or uncertain rows.')
+      const { meta } = parent
+      const spec: RunSpec = {
+        profile: meta.profile,
+        trigger: meta.trigger,
+        source: meta.source,
+        options: meta.options,
+        rows,
+        parentRunId: meta.id,
+        rerunOf: include
+      }
+      if (meta.defaultOwnerTypeId !== undefined) spec.defaultOwnerTypeId = meta.defaultOwnerTypeId
+      if (meta.ownerSymbols) spec.ownerSymbols = meta.ownerSymbols
+      const created = await createRunFolder(dataDir, spec, clock.now())
+      return summarizeRun(dataDir, created.id)
+    },
+    load: (runId) => loadRun(dataDir, runId),
+    async export(runId, format, path) {
+      const run = active.get(runId)
+      const loaded = run ? run.loaded : await loadCached(runId)
+      const { meta } = loaded
+      const rows = (): Generator<ExportRow> => exportRows(loaded.replay.table)
+      if (meta.source.path && meta.source.layout) {
+        try {
+          const written = await exportResults(rows(), format, path, { source: { input: meta.source.path, layout: meta.source.layout } })
+          return { rows: written.rows, sourceColumns: true }
+        } catch (err) {
+          // Moved, deleted or edited since the import: the results still export, without its columns.
+          if (!(err instanceof CsvImportError) || (err.code !== 'source-changed' && err.code !== 'unreadable')) throw err
+        }
+      }
+      return { rows: (await exportResults(rows(), format, path)).rows, sourceColumns: false }
+    },
+    isRunning: (runId) => active.has(runId),
+    async close() {
+      const runs = [...active.values()]
+      for (const run of runs) run.session.pause()
+      await Promise.allSettled(runs.map((r) => r.done))
+    }
+  }
+}
+
+/** One page of a run's rows for the table view, filtered by outcome and a search text. */
+export function pageRows(table: RowTable, query: RowsQuery): RowsPage {
+  const needle = query.search?.trim().toLowerCase() ?? ''
+  const rows: RunRowView[] = []
+  let total = 0
+  for (let r = 0; r < table.rowsLoaded; r++) {
+    if (query.outcome && table.outcomeOf(r) !== query.outcome) continue
+    if (needle) {
+      const error = table.errorOf(r)
+      const text = `${table.ownerId[r]} ${table.line[r]} ${table.code(r)} ${table.verdictOf(r)} ${error?.code ?? ''} ${error?.description ?? ''}`.toLowerCase()
+      if (!text.includes(needle)) continue
+    }
+    if (total >= query.offset && rows.length < query.limit) rows.push(rowView(table, r))
+    total++
+  }
+  return { total, rows }
+}
+
+function rowView(table: RowTable, r: number): RunRowView {
+  const rec = table.record(r)
+  const view: RunRowView = {
+    index: r,
+    line: rec.line,
+    ownerTypeId: rec.ownerTypeId,
+    ownerId: rec.ownerId,
+    code: rec.code,
+    outcome: rec.outcome,
+    attempts: rec.attempts
+  }
+  if (rec.verdict !== 'valid') {
+    view.errorCode = rec.verdict
+    view.errorText = verdictText(table.importedRow(r))
+  }
+  if (rec.error) {
+    view.errorCode = rec.error.code
+    view.errorText = rec.error.description || plainMessage(rec.error)
+  }
+  if (rec.verification) view.verification = rec.verification
+  if (rec.finishedAt) view.finishedAt = new Date(rec.finishedAt).toISOString()
+  return view
+}
+
+/** The table as export rows, in file order. Rows not sent yet (a paused run) export as not-run. */
+function* exportRows(table: RowTable): Generator<ExportRow> {
+  for (let r = 0; r < table.rowsLoaded; r++) {
+    const rec = table.record(r)
+    const row: ExportRow = {
+      line: rec.line,
+      ownerTypeId: rec.ownerTypeId,
+      ownerId: rec.ownerId,
+      code: rec.code,
+      outcome: rec.outcome === 'pending' ? 'not-run' : rec.outcome,
+      attempts: rec.attempts
+    }
+    if (rec.outcome === 'pending') {
+      row.errorCode = 'pending'
+      row.errorText = 'Not sent yet: the run is paused or was interrupted.'
+    }
+    if (rec.verdict !== 'valid') {
+      row.errorCode = rec.verdict
+      row.errorText = verdictText(table.importedRow(r))
+    }
+    if (rec.error) {
+      row.errorCode = rec.error.code
+      row.errorText = rec.error.description || plainMessage(rec.error)
+    }
+    if (rec.verification) row.verification = rec.verification
+    if (rec.finishedAt) row.finishedAt = new Date(rec.finishedAt).toISOString()
+    yield row
+  }
+}

@@ -1,0 +1,253 @@
+// Runs on disk: `<dataDir>/runs/<runId>/` holds run.json (what was asked), journal.jsonl (what
+// happened) and summary.json (a cache of the counts for the history list, trusted only while
+// the journal has the size it was computed at).
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
+import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
+import type { RowTable } from './row-table'
+import { DEFAULT_SETTINGS, type RunMeta, type RunSpec } from './run-types'
+import { RATE_PRESETS } from '../bitrix/pacing/request-governor'
+import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
+
+const META_FILE = 'run.json'
+const SUMMARY_FILE = 'summary.json'
+const LOCK_FILE = 'run.lock'
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,80}$/
+
+export function runsDir(dataDir: string): string {
+  return join(dataDir, 'runs')
+}
+
+export function runDir(dataDir: string, runId: string): string {
+  // Run ids arrive over IPC: never let one name a path outside the runs folder.
+  if (!RUN_ID.test(runId)) throw new RunNotFoundError(runId)
+  return join(runsDir(dataDir), runId)
+}
+
+export function journalPath(dataDir: string, runId: string): string {
+  return join(runDir(dataDir, runId), JOURNAL_FILE)
+}
+
+export class RunNotFoundError extends Error {
+  readonly code = 'NOT_FOUND'
+  constructor(readonly runId: string) {
+    super(`No run "${runId}".`)
+  }
+}
+
+/** Sortable by creation time, unique without coordination. */
+function newRunId(now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `${stamp}-${randomBytes(3).toString('hex')}`
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(value, null, 2))
+  await rename(tmp, file)
+}
+
+/** Creates the run folder with run.json and the journal's planned rows, flushed to disk. */
+export async function createRunFolder(dataDir: string, spec: RunSpec, now: number): Promise<RunMeta> {
+  const plan = spec.options?.plan ?? 'standard'
+  const meta: RunMeta = {
+    version: 1,
+    id: newRunId(now),
+    createdAt: new Date(now).toISOString(),
+    profile: { id: spec.profile.id, name: spec.profile.name, portalUrl: spec.profile.portalUrl, kind: spec.profile.kind },
+    trigger: { ...spec.trigger },
+    source: { ...spec.source },
+    options: {
+      ...DEFAULT_SETTINGS,
+      plan,
+      rate: RATE_PRESETS[plan === 'enterprise' ? 'enterprise' : 'standard'],
+      operating: { ...CLOUD_OPERATING },
+      ...definedOnly(spec.options ?? {})
+    },
+    totalRows: spec.rows.length
+  }
+  if (spec.defaultOwnerTypeId !== undefined) meta.defaultOwnerTypeId = spec.defaultOwnerTypeId
+  if (spec.ownerSymbols) meta.ownerSymbols = { ...spec.ownerSymbols }
+  if (spec.parentRunId) meta.parentRunId = spec.parentRunId
+  if (spec.rerunOf) meta.rerunOf = spec.rerunOf
+  const dir = runDir(dataDir, meta.id)
+  await mkdir(dir, { recursive: true })
+  const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
+  try {
+    for (const record of rowRecords(spec.rows)) await journal.append([record])
+  } finally {
+    await journal.close()
+  }
+  // run.json last: a folder without it is an unfinished creation and is not listed.
+  await writeJsonAtomic(join(dir, META_FILE), meta)
+  return meta
+}
+
+export async function readMeta(dataDir: string, runId: string): Promise<RunMeta> {
+  try {
+    return JSON.parse(await readFile(join(runDir(dataDir, runId), META_FILE), 'utf8')) as RunMeta
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunNotFoundError(runId)
+    throw err
+  }
+}
+
+export interface LoadedRun {
+  meta: RunMeta
+  replay: ReplayedRun
+  status: RunStatus
+  pauseReason?: string
+  finishedAt?: string
+}
+
+/** Everything known about a run, rebuilt from its journal. */
+export async function loadRun(dataDir: string, runId: string): Promise<LoadedRun> {
+  const meta = await readMeta(dataDir, runId)
+  const replay = await replayJournal(journalPath(dataDir, runId), meta.totalRows)
+  const loaded: LoadedRun = { meta, replay, status: statusOf(replay) }
+  const last = replay.lastState
+  if (last?.state === 'paused' && last.reason) loaded.pauseReason = last.reason
+  if (last && (last.state === 'finished' || last.state === 'cancelled')) loaded.finishedAt = new Date(last.at).toISOString()
+  return loaded
+}
+
+/** Status as the journal tells it; a run that is running right now is the manager's to say. */
+export function statusOf(replay: ReplayedRun): RunStatus {
+  switch (replay.lastState?.state) {
+    case undefined:
+      return replay.everSent ? 'interrupted' : 'ready'
+    case 'started':
+    case 'resumed':
+      return 'interrupted'
+    case 'paused':
+      return 'paused'
+    case 'cancelled':
+      return 'cancelled'
+    case 'finished':
+      return 'finished'
+  }
+}
+
+export function countsOf(table: RowTable): RunCounts {
+  const c = table.counts()
+  return { total: table.size, pending: c.pending, succeeded: c.succeeded, failed: c.failed, uncertain: c.uncertain, skipped: c.skipped, 'not-run': c['not-run'] }
+}
+
+export function summaryOf(loaded: Pick<LoadedRun, 'meta' | 'status' | 'pauseReason' | 'finishedAt'>, counts: RunCounts): RunSummaryView {
+  const { meta } = loaded
+  const view: RunSummaryView = {
+    id: meta.id,
+    createdAt: meta.createdAt,
+    profileId: meta.profile.id,
+    profileName: meta.profile.name,
+    portalUrl: meta.profile.portalUrl,
+    kind: meta.trigger.kind,
+    sourceName: meta.source.name,
+    status: loaded.status,
+    counts,
+    verify: meta.options.verify
+  }
+  if (meta.trigger.code) view.code = meta.trigger.code
+  if (meta.defaultOwnerTypeId !== undefined) view.ownerTypeId = meta.defaultOwnerTypeId
+  if (meta.parentRunId) view.parentRunId = meta.parentRunId
+  if (loaded.finishedAt) view.finishedAt = loaded.finishedAt
+  if (loaded.pauseReason) view.pauseReason = loaded.pauseReason
+  return view
+}
+
+interface CachedSummary {
+  journalBytes: number
+  view: RunSummaryView
+}
+
+/** Caches a run's summary against the journal's current size. */
+export async function saveSummary(dataDir: string, view: RunSummaryView): Promise<void> {
+  const { size } = await stat(journalPath(dataDir, view.id))
+  await writeJsonAtomic(join(runDir(dataDir, view.id), SUMMARY_FILE), { journalBytes: size, view } satisfies CachedSummary)
+}
+
+/** One run's summary: from the cache when the journal has not grown since, else replayed. */
+export async function summarizeRun(dataDir: string, runId: string): Promise<RunSummaryView> {
+  const dir = runDir(dataDir, runId)
+  try {
+    const cached = JSON.parse(await readFile(join(dir, SUMMARY_FILE), 'utf8')) as CachedSummary
+    const { size } = await stat(join(dir, JOURNAL_FILE))
+    if (cached.journalBytes === size) return cached.view
+  } catch {
+    // No cache, or an unreadable one: replay below.
+  }
+  const loaded = await loadRun(dataDir, runId)
+  const view = summaryOf(loaded, countsOf(loaded.replay.table))
+  await saveSummary(dataDir, view).catch(() => undefined)
+  return view
+}
+
+/** Every run in the data directory, newest first. Damaged runs are left out, not fatal. */
+export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
+  let ids: string[]
+  try {
+    ids = (await readdir(runsDir(dataDir), { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+  const views: RunSummaryView[] = []
+  for (const id of ids.sort().reverse()) {
+    try {
+      const view = await summarizeRun(dataDir, id)
+      views.push((await lockHolder(dataDir, id)) === undefined ? view : { ...view, status: 'running' })
+    } catch {
+      // An unfinished creation (no run.json) or a damaged journal: skip it in the list.
+    }
+  }
+  return views
+}
+
+export class RunLockedError extends Error {
+  readonly code = 'RUN_LOCKED'
+  constructor(readonly runId: string, readonly pid: number) {
+    super(`Run "${runId}" is running in another process (pid ${pid}).`)
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The pid of a live process that holds the run, if any (the app and the CLI share runs). */
+export async function lockHolder(dataDir: string, runId: string): Promise<number | undefined> {
+  try {
+    const pid = Number(await readFile(join(runDir(dataDir, runId), LOCK_FILE), 'utf8'))
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Takes the run for this process: two writers would interleave one journal. A lock left by a
+ * process that died (a crash) is taken over. Returns the release function. */
+export async function lockRun(dataDir: string, runId: string): Promise<() => Promise<void>> {
+  const file = join(runDir(dataDir, runId), LOCK_FILE)
+  for (let tries = 0; ; tries++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' })
+      return () => unlink(file).catch(() => undefined)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw err
+      const holder = await lockHolder(dataDir, runId)
+      if (holder !== undefined) throw new RunLockedError(runId, holder)
+      await unlink(file).catch(() => undefined)
+    }
+  }
+}

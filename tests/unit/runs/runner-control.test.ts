@@ -1,0 +1,97 @@
+// Pause, resume and cancel: no new sends once asked, batches in flight finish, and every row
+// still ends with exactly one outcome.
+import { existsSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { dealRows, executions, expectAccounted, outcomeRecords, range, rig, spec, type Rig } from './helpers'
+
+let r: Rig | undefined
+afterEach(async () => {
+  await r?.close()
+  r = undefined
+})
+
+describe('pause, resume, cancel', () => {
+  it('pauses with batches in flight finishing, then resumes where it stopped', async () => {
+    r = await rig({ deals: 400, triggerCostMs: 2 })
+    const runs = r.manager()
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 400)), { options: { maxInFlight: 2 } }))
+    let asked = false
+    const handle = await runs.start(id, {
+      onProgress: (e) => {
+        if (!asked && e.counts.succeeded >= 60) {
+          asked = true
+          void runs.pause(id)
+        }
+      }
+    })
+    const paused = await handle.done
+    expect(paused.status).toBe('paused')
+    expectAccounted(paused)
+    expect(paused.counts.pending).toBeGreaterThan(0)
+    expect(paused.counts.succeeded).toBe(executions(r.sandbox).size)
+    expect((await runs.list())[0]?.status).toBe('paused')
+
+    const view = await (await runs.resume(id)).done
+    expect(view.status).toBe('finished')
+    expect(view.counts.succeeded).toBe(400)
+    const ran = executions(r.sandbox)
+    expect([...ran.values()].every((n) => n === 1)).toBe(true)
+    const journal = await readFile(join(r.dataDir, 'runs', id, 'journal.jsonl'), 'utf8')
+    expect(journal).toMatch(/"state":"paused"/)
+    expect(journal).toMatch(/"state":"resumed"/)
+  })
+
+  it('cancels: rows never sent become not-run and nothing else is sent', async () => {
+    r = await rig({ deals: 400, triggerCostMs: 2 })
+    const runs = r.manager()
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 400)), { options: { maxInFlight: 2 } }))
+    const handle = await runs.start(id, {
+      onProgress: (e) => {
+        if (e.counts.succeeded >= 60 && e.status === 'running') void runs.cancel(id)
+      }
+    })
+    const view = await handle.done
+    expect(view.status).toBe('cancelled')
+    expectAccounted(view)
+    expect(view.counts.pending).toBe(0)
+    expect(view.counts['not-run']).toBeGreaterThan(0)
+    expect(view.counts.succeeded).toBe(executions(r.sandbox).size)
+    const perRow = await outcomeRecords(r.dataDir, id)
+    expect(perRow.size).toBe(400)
+    expect([...perRow.values()].every((n) => n === 1)).toBe(true)
+    await expect(runs.resume(id)).rejects.toThrow(/cancelled/)
+  })
+
+  it('cancels a paused run without sending anything', async () => {
+    r = await rig({ deals: 100 })
+    const runs = r.manager()
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 100), 'not_registered_yet')))
+    const paused = await (await runs.start(id)).done
+    expect(paused.status).toBe('paused')
+    r.sandbox.addAppTrigger(r.sandbox.app.clientId, 'not_registered_yet', 'x')
+    const view = await runs.cancel(id)
+    expect(view.status).toBe('cancelled')
+    expect(view.counts['not-run']).toBe(paused.counts.pending)
+    expect(r.sandbox.ledger()).toHaveLength(0)
+  })
+})
+
+describe('one writer per run', () => {
+  it('refuses to start a run another live process holds, and takes over a dead one', async () => {
+    r = await rig({ deals: 10 })
+    const runs = r.manager()
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 10))))
+    const lock = join(r.dataDir, 'runs', id, 'run.lock')
+    // The test runner's parent process is alive and is not us.
+    await writeFile(lock, String(process.ppid))
+    await expect(runs.start(id)).rejects.toThrow(/another process/)
+    expect((await runs.list())[0]?.status).toBe('running')
+    // A crashed process leaves its lock behind: a pid that no longer exists.
+    await writeFile(lock, '2147483646')
+    const view = await (await runs.start(id)).done
+    expect(view.status).toBe('finished')
+    expect(existsSync(lock)).toBe(false)
+  })
+})

@@ -193,6 +193,9 @@ export interface RunSummaryView {
   parentRunId?: string
   /** When paused by a run-fatal error: why, in plain words. */
   pauseReason?: string
+  /** The same error with its code and the portal's own text, so the renderer can explain it in
+   * the admin's language (optional; pauseReason stays the fallback). */
+  pauseError?: IpcError
 }
 
 export interface RunProgressEvent {
@@ -205,6 +208,8 @@ export interface RunProgressEvent {
   /** Unix ms until which the run waits for an operating-budget reset. */
   waitingUntil?: number
   pauseReason?: string
+  /** See RunSummaryView.pauseError. */
+  pauseError?: IpcError
 }
 
 export interface RunRowView {

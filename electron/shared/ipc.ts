@@ -138,7 +138,7 @@ export interface ValidationSummary {
   /** count per skip reason code */
   skipped: Record<string, number>
   /** first skipped rows, for the preview: line, reason text */
-  examples: { line: number; reason: string; detail: string }[]
+  examples: { line: number; reason: string; detail: string; /** the offending cell */ value?: string }[]
 }
 
 // ---- Runs ------------------------------------------------------------------------------------
@@ -224,6 +224,8 @@ export interface RunRowView {
   attempts: number
   verification?: Verification
   finishedAt?: string
+  /** Skipped rows: the owner-ID cell as it was in the file (ownerId is 0 when it did not parse). */
+  sourceValue?: string
 }
 
 export interface RowsQuery {

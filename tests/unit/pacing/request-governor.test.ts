@@ -69,6 +69,16 @@ describe('RequestGovernor', () => {
     expect(g.state().tokens).toBe(50)
   })
 
+  it('still sends with a bucket of one request (no room for headroom)', async () => {
+    const clock = new FakeClock()
+    const g = new RequestGovernor({ limits: { burst: 1, drainPerSec: 0.5 }, clock })
+    expect(g.tryTake()).toBe(true)
+    expect(g.tryTake()).toBe(false)
+    expect(g.msUntilToken()).toBe(2000)
+    await clock.advance(2000)
+    expect(g.tryTake()).toBe(true)
+  })
+
   it('returns -1 when an acquire is aborted while waiting', async () => {
     const clock = new FakeClock()
     const g = new RequestGovernor({ limits: { burst: 1, drainPerSec: 0.001 }, clock })

@@ -61,6 +61,12 @@ export class RequestGovernor {
     this.lastRefill = this.clock.now()
   }
 
+  /** Tokens that must be present to send: one plus the headroom, but never more than the bucket
+   * holds, or a bucket of one request (a custom plan) would never send at all. */
+  private needed(): number {
+    return Math.min(1 + HEADROOM, this.limits.burst)
+  }
+
   get effectiveDrainPerSec(): number {
     return this.limits.drainPerSec * this.factor
   }
@@ -68,7 +74,7 @@ export class RequestGovernor {
   /** Takes one token if there is one. Synchronous on purpose: check-and-take cannot interleave. */
   tryTake(): boolean {
     this.refill()
-    if (this.tokens < 1 + HEADROOM) return false
+    if (this.tokens < this.needed()) return false
     this.tokens -= 1
     return true
   }
@@ -76,8 +82,9 @@ export class RequestGovernor {
   /** Milliseconds until a token is available (0 if one is). */
   msUntilToken(): number {
     this.refill()
-    if (this.tokens >= 1 + HEADROOM) return 0
-    return Math.ceil(((1 + HEADROOM - this.tokens) / this.effectiveDrainPerSec) * 1000 - 1e-6)
+    const needed = this.needed()
+    if (this.tokens >= needed) return 0
+    return Math.ceil(((needed - this.tokens) / this.effectiveDrainPerSec) * 1000 - 1e-6)
   }
 
   /** Waits for a token and takes it. Returns the milliseconds spent waiting; -1 if aborted. */

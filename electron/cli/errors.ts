@@ -7,7 +7,7 @@ import { ProfileError } from '../core/profiles/profile-service'
 import { ProfileStoreError } from '../core/profiles/profile-store'
 import { CsvImportError } from '../core/runs/csv-errors'
 import { RunStateError } from '../core/runs/run-manager'
-import { RunNotFoundError } from '../core/runs/run-store'
+import { RunLockedError, RunNotFoundError } from '../core/runs/run-store'
 import { TriggerInputError } from '../core/triggers/trigger-service'
 import { EXIT, type ExitCode } from './exit-codes'
 
@@ -48,7 +48,7 @@ export function portalSaid(info: ErrorInfo): string {
   return `Portal said: ${code}${info.description ? ` - ${info.description}` : ''}${info.status ? ` (HTTP ${info.status})` : ''}`
 }
 
-/** What the user typed or pointed at is wrong (nothing was sent): exit 2 like a bad argument. */
+/** What the user typed or pointed at cannot be used (nothing was sent): exit 2 like a bad argument. */
 function isInputError(err: unknown): boolean {
   return (
     err instanceof ProfileError ||
@@ -56,6 +56,8 @@ function isInputError(err: unknown): boolean {
     err instanceof CsvImportError ||
     err instanceof RunNotFoundError ||
     err instanceof RunStateError ||
+    // Another process is sending the run: nothing was sent here; try again once it stops.
+    err instanceof RunLockedError ||
     err instanceof TriggerInputError
   )
 }

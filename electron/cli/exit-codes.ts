@@ -1,4 +1,5 @@
 // Exit codes are part of the CLI's contract with scripts (docs/cli.md): keep them stable.
+import type { ErrorInfo, Outcome } from '../shared/domain'
 import type { RunCounts, RunStatus } from '../shared/ipc'
 
 export const EXIT = {
@@ -23,4 +24,12 @@ export function exitCodeForRun(status: RunStatus, counts: RunCounts, pauseReason
   // Rows left pending or not run (cancelled, paused) did not succeed either.
   if (counts.pending > 0 || counts['not-run'] > 0) return EXIT.rowsFailed
   return EXIT.ok
+}
+
+/** The exit code of one trigger fired by hand (`run --id`). */
+export function exitCodeForOneItem(outcome: Outcome, error?: ErrorInfo): ExitCode {
+  if (outcome === 'succeeded') return EXIT.ok
+  // Refused before sending: the input is wrong, like a bad argument.
+  if (outcome === 'skipped') return EXIT.usage
+  return error?.kind === 'run-fatal' ? EXIT.runFatal : EXIT.rowsFailed
 }

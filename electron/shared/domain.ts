@@ -115,6 +115,9 @@ export type SkipReason =
   | 'not-positive'
   | 'too-large'
   | 'unknown-owner-type'
+  /** The type exists but a trigger cannot act on it (activity, requisite, a smart process
+   * without automation or stages): the portal would answer true and do nothing. */
+  | 'unsupported-owner-type'
   | 'missing-owner-type'
   | 'bad-code'
   | 'missing-code'
@@ -129,6 +132,7 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'not-positive',
   'too-large',
   'unknown-owner-type',
+  'unsupported-owner-type',
   'missing-owner-type',
   'bad-code',
   'missing-code',
@@ -155,6 +159,10 @@ export interface ImportedRow {
   duplicateOf?: number
   /** For a skip caused by a cell's content: that cell as read, cut to 100 characters. */
   raw?: string
+  /** For a skipped row: its owner-ID cell as read (trimmed, cut to 100 characters), so the row
+   * can be shown as it was in the file; absent when the cell was empty or could not be read.
+   * Valid rows do not carry it: their ownerId says it, and a million of them must stay small. */
+  idCell?: string
 }
 
 /** How a source file was read: enough for the export to read its columns again. */

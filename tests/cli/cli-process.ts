@@ -1,6 +1,6 @@
 // Spawns the built CLI exactly as a user would (`node bin/b24-triggers.js ...`), with its own
 // data directory. Secrets are only ever given on stdin, never in argv.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { join } from 'node:path'
 
 const bin = join(__dirname, '..', '..', 'bin', 'b24-triggers.js')
@@ -74,3 +74,13 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>)
 }
+
+/** Whether util-linux `script` is there to give the CLI a pseudo-terminal, as a shell would. */
+export const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()

@@ -1,12 +1,16 @@
 // A run started by the desktop app's side of the core (the run manager in this process, as the
 // main process would hold it) and taken over by the CLI through the shared data directory,
-// journal and keychain: after a clean app quit, and after the app died mid-batch.
+// journal and keychain: refused while the app sends it (run.lock), then after a clean app quit,
+// and after the app died mid-batch (its stale lock taken over).
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Profile } from '../../electron/shared/domain'
 import { createProfileService, type ProfileService } from '../../electron/core/profiles/profile-service'
 import { createProfileStore } from '../../electron/core/profiles/profile-store'
 import { createKeytarSecretStore } from '../../electron/core/profiles/secret-store'
-import { createRunManager, type PlannedRow, type RunHooks, type RunManager, type RunSpec } from '../../electron/core/runs'
+import { createRunManager, type PlannedRow, type RunHandle, type RunHooks, type RunManager, type RunSpec } from '../../electron/core/runs'
+import type { RunSummaryView } from '../../electron/shared/ipc'
 import { jsonLines } from './cli-process'
 import { cliFixture, type CliFixture } from './fixtures'
 
@@ -60,15 +64,44 @@ interface SummaryRecord {
   exitCode: number
 }
 
+/** A slow run started in the app, once the portal has run some of it. */
+async function sendingInApp(from: number, count: number): Promise<{ app: RunManager; created: RunSummaryView; sending: RunHandle }> {
+  f.sandbox.setTriggerCost('deal_won', 10)
+  const app = desktop()
+  const created = await app.createRun(spec(from, count))
+  const sending = await app.start(created.id)
+  await until(() => ranPerId(from, count).some((n) => n > 0))
+  return { app, created, sending }
+}
+
+/** A pid above any system's pid_max: the process that wrote the lock is gone. */
+const DEAD_PID = 2_147_483_646
+
 describe('a run started in the desktop app', () => {
+  it('cannot be resumed by the CLI while the app is sending it (exit 2), and can once the app paused it', async () => {
+    const FROM = 30_000
+    const COUNT = 300
+    const { app, created, sending } = await sendingInApp(FROM, COUNT)
+
+    const refused = await f.cli(['runs', 'resume', created.id])
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2)
+    expect(refused.stderr).toMatch(new RegExp(`^Error: Run ${created.id} is being sent by another process \\(pid ${process.pid}`))
+    expect(refused.stdout).not.toContain('Resuming')
+    const listed = await f.cli(['--json', 'runs', 'show', created.id])
+    expect((jsonLines(listed.stdout)[0] as unknown as SummaryRecord).run.status).toBe('running')
+
+    await app.pause(created.id)
+    await sending.done
+    f.sandbox.setTriggerCost('deal_won', 0)
+    const r = await f.cli(['--json', 'runs', 'resume', created.id])
+    expect(r.code, r.stderr).toBe(0)
+    expect(ranPerId(FROM, COUNT).every((n) => n === 1)).toBe(true)
+  })
+
   it('is resumed by the CLI after the app quit mid-run; nothing runs twice', async () => {
     const FROM = 10_000
     const COUNT = 400
-    f.sandbox.setTriggerCost('deal_won', 10)
-    const app = desktop()
-    const created = await app.createRun(spec(FROM, COUNT))
-    await app.start(created.id)
-    await until(() => ranPerId(FROM, COUNT).some((n) => n > 0))
+    const { app, created } = await sendingInApp(FROM, COUNT)
     // Quitting the app pauses its runs: no new sends, batches in flight finish, journal flushed.
     await app.close()
     f.sandbox.setTriggerCost('deal_won', 0)
@@ -106,6 +139,8 @@ describe('a run started in the desktop app', () => {
     await until(() => orphaned !== undefined)
     const sentBefore = ranPerId(FROM, COUNT).reduce((a, b) => a + b, 0)
     expect(sentBefore).toBeGreaterThan(0)
+    // A dead app leaves its lock behind, naming a process that no longer exists.
+    await writeFile(join(f.dataDir, 'runs', created.id, 'run.lock'), String(DEAD_PID))
 
     const r = await f.cli(['--json', 'runs', 'resume', created.id])
     // Rows with an intent and no outcome cannot be known to have run or not: uncertain, exit 1.

@@ -1,18 +1,11 @@
 // On a terminal, `profiles add` asks for the secret without echoing it. `script` provides the
 // pseudo-terminal an interactive shell would.
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { hasScript } from './cli-process'
 import { cliFixture, type CliFixture } from './fixtures'
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 let f: CliFixture
 

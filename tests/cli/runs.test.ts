@@ -1,11 +1,11 @@
 // File runs end to end through the built CLI: validation and --dry-run, every exit code,
 // Ctrl-C then `runs resume` (nothing sent twice), history, export and re-run.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jsonLines } from './cli-process'
+import { hasScript, jsonLines } from './cli-process'
 import { cliFixture, type CliFixture } from './fixtures'
 
 let f: CliFixture
@@ -64,6 +64,37 @@ describe('run --csv', () => {
     expect(f.sandbox.stats().requests - before).toBeLessThanOrEqual(2)
     const runs = await f.cli(['--json', 'runs', 'list'])
     expect(jsonLines(runs.stdout)[0]).toMatchObject({ type: 'runs', runs: [] })
+  })
+
+  it('skips rows whose type cannot run triggers and shows every skipped value, in the summary, `runs show` and the export', async () => {
+    f.sandbox.generateItems(2, 9000, 1, 'NEW')
+    const path = await csv('types.csv', 'ID;Type\n9000;deal\n2;requisite\n3;activity\n12a;deal\n4;ship\n')
+    const args = ['run', '--profile', 'app', '--csv', path, '--code', 'deal_won']
+    const dry = await f.cli([...args, '--dry-run'])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toContain('5 rows: 1 to send, 4 skipped.')
+    expect(dry.stdout).toContain('skipped, unsupported-owner-type: 2')
+    expect(dry.stdout).toContain('line 3: owner type "requisite" has no automation triggers: the portal would answer true and do nothing')
+    expect(dry.stdout).toContain('line 6: unknown owner type "ship"')
+    const json = await f.cli(['--json', ...args, '--dry-run'])
+    const validation = jsonLines(json.stdout)[0] as { examples: { line: number; reason: string; value?: string }[] }
+    expect(validation.examples.map((e) => [e.line, e.reason, e.value])).toEqual([
+      [3, 'unsupported-owner-type', 'requisite'],
+      [4, 'unsupported-owner-type', 'activity'],
+      [5, 'not-integer', '12a'],
+      [6, 'unknown-owner-type', 'ship']
+    ])
+
+    const ran = await f.cli(['--json', ...args])
+    expect(ran.code, ran.stderr).toBe(0)
+    const runId = summaryOf(ran.stdout).run.id
+    const shown = await f.cli(['runs', 'show', runId])
+    expect(shown.stdout).toMatch(/^5\s+0\/"12a"\s+skipped\s+not-integer - owner ID "12a" is not a whole number$/m)
+    expect(shown.stdout).toMatch(/^3\s+8\/2\s+skipped\s+unsupported-owner-type - owner type "requisite" has no automation triggers/m)
+    const out = join(f.dataDir, 'types-results.csv')
+    expect((await f.cli(['runs', 'export', runId, '--out', out])).code).toBe(0)
+    const rows = (await readFile(out, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+    expect(rows[4]).toMatch(/^12a;deal;5;;;12a;;skipped;not-integer;"owner ID ""12a"" is not a whole number";/)
   })
 
   it('runs every valid row once and verifies the moves (exit 0), plain lines when stdout is a pipe', async () => {
@@ -211,9 +242,9 @@ describe('Ctrl-C, resume, history, export, re-run', () => {
     const b = await f.cli(['runs', 'export', runId, '--format', 'json', '--out', jsonOut])
     expect([a.code, b.code]).toEqual([0, 0])
     const lines = (await readFile(csvOut, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
-    expect(lines[0]).toBe('Deal ID;line;owner_type_id;owner_id;code;outcome;error_code;error_text;attempts;verification;started_at;finished_at')
+    expect(lines[0]).toBe('Deal ID;line;owner_type_id;owner_id;source_value;code;outcome;error_code;error_text;attempts;verification;started_at;finished_at')
     expect(lines).toHaveLength(ROWS + 1)
-    expect(lines[1]).toMatch(new RegExp(`^${FROM};2;2;${FROM};deal_won;succeeded;`))
+    expect(lines[1]).toMatch(new RegExp(`^${FROM};2;2;${FROM};;deal_won;succeeded;`))
     const json = JSON.parse(await readFile(jsonOut, 'utf8')) as { outcome: string }[]
     expect(json).toHaveLength(ROWS)
     expect(json.every((row) => row.outcome === 'succeeded')).toBe(true)
@@ -234,14 +265,6 @@ describe('Ctrl-C, resume, history, export, re-run', () => {
 })
 
 const execFileAsync = promisify(execFile)
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 describe('on a terminal', () => {
   it.skipIf(!hasScript)('draws a progress bar', async () => {

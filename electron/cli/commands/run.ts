@@ -5,11 +5,11 @@ import type { PlanPreset, Profile, TriggerKind } from '../../shared/domain'
 import { action, type Ctx, type Session } from '../context'
 import type { ColumnOptions } from '../csv-columns'
 import { portalSaid, usageError } from '../errors'
-import { EXIT, type ExitCode } from '../exit-codes'
+import { runOneTrigger, type RunOneOutcome } from '../../core/triggers/run-one'
+import { EXIT, exitCodeForOneItem, type ExitCode } from '../exit-codes'
 import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
-import { exitCodeForOneItem, runOneItem, type OneItemResult } from '../one-item'
 import { driveRun } from '../run-session'
 
 interface RunOptions extends ColumnOptions {
@@ -85,25 +85,28 @@ async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCo
   const service = await core.triggersFor(profile.id)
   // The portal's own list knows its smart processes, and lets validation judge them.
   const ownerTypeId = findOwnerTypeId(opts.ownerType, await service.ownerTypes())
-  const result = await runOneItem(service, {
+  const result = await runOneTrigger(service, {
     kind: kindFor(profile, opts),
     code: opts.code,
     ownerTypeId,
     ownerId: Number(rawId),
     verify: Boolean(opts.verify)
   })
-  const exitCode = exitCodeForOneItem(result)
-  ctx.out.result({ type: 'result', ...result, exitCode }, () => oneItemLines(result))
+  const exitCode = exitCodeForOneItem(result.outcome, result.error)
+  const { timing, warnings, ...rest } = result
+  const record = { type: 'result', ...rest, ...(timing && { elapsedMs: timing.wallMs }), notes: warnings, exitCode }
+  ctx.out.result(record, () => oneItemLines(result))
   return exitCode
 }
 
-function oneItemLines(result: OneItemResult): string[] {
-  const took = result.elapsedMs !== undefined ? ` in ${(result.elapsedMs / 1000).toFixed(2)} s` : ''
+function oneItemLines(result: RunOneOutcome): string[] {
+  const took = result.timing ? ` in ${(result.timing.wallMs / 1000).toFixed(2)} s` : ''
   const lines = [`${result.outcome}${took}`]
   if (result.verification) lines.push(`Verification: ${formatVerification(result.verification)}`)
-  if (result.message && result.outcome !== 'skipped') lines.push(result.message)
+  if (result.outcome === 'skipped') lines.push(`Not sent: ${result.message ?? ''}`)
+  else if (result.message) lines.push(result.message)
   if (result.error && result.outcome !== 'skipped') lines.push(portalSaid(result.error))
-  for (const note of result.notes) lines.push(result.outcome === 'skipped' ? `Not sent: ${note}` : `Warning: ${note}`)
+  for (const warning of result.warnings) lines.push(`Warning: ${warning}`)
   return lines
 }
 
@@ -111,18 +114,18 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
   const core = await ctx.core()
   const profile = await findProfile(core, opts.profile)
   const catalog = await (await core.triggersFor(profile.id)).ownerTypes()
-  const prepared = await prepareFileRun(profile, catalog, {
+  const planned = await prepareFileRun(profile, catalog, {
     ...opts,
     path,
     kind: kindFor(profile, opts),
     verify: Boolean(opts.verify),
     plan: opts.plan ?? profile.plan
   })
-  ctx.out.record({ type: 'validation', ...prepared.summary, examples: prepared.examples })
-  for (const line of validationLines(prepared)) ctx.out.line(line)
-  if (prepared.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
+  ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
+  for (const line of validationLines(planned)) ctx.out.line(line)
+  if (planned.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
   if (opts.dryRun) return EXIT.ok
-  const created = await core.runs.createRun(prepared.spec)
+  const created = await core.runs.createRun(planned.spec)
   ctx.out.record({ type: 'run', run: created })
   ctx.out.line(`Run ${created.id} started. Ctrl-C pauses it; resume with: b24-triggers runs resume ${created.id}`)
   return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))

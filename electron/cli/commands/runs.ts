@@ -7,7 +7,6 @@ import { action, type Ctx, type Session } from '../context'
 import { usageError } from '../errors'
 import { EXIT, exitCodeForRun, type ExitCode } from '../exit-codes'
 import { formatCounts, formatVerification, runTrigger, table } from '../format'
-import { exportRun } from '../export-run'
 import { driveRun } from '../run-session'
 import { formatVerificationCounts, verificationCounts } from '../verification-counts'
 
@@ -73,7 +72,9 @@ function runLines(run: RunSummaryView): string[] {
 
 function rowLine(row: RunRowView): string[] {
   const what = row.verification ? formatVerification(row.verification) : [row.errorCode, row.errorText].filter(Boolean).join(' - ')
-  return [String(row.line), `${row.ownerTypeId}/${row.ownerId}`, row.code, row.outcome, what]
+  // A skipped row whose ID did not parse: show the cell as it was, not 0.
+  const id = row.ownerId === 0 && row.sourceValue !== undefined ? JSON.stringify(row.sourceValue) : String(row.ownerId)
+  return [String(row.line), `${row.ownerTypeId}/${id}`, row.code, row.outcome, what]
 }
 
 async function show(ctx: Ctx, id: string, opts: { outcome?: Outcome | 'pending'; limit: string }): Promise<ExitCode> {
@@ -101,12 +102,11 @@ async function show(ctx: Ctx, id: string, opts: { outcome?: Outcome | 'pending';
 
 async function exportCommand(ctx: Ctx, id: string, opts: { format?: 'csv' | 'json'; out: string }): Promise<ExitCode> {
   const core = await ctx.core()
-  const loaded = await core.runs.load(id)
   const format = opts.format ?? (extname(opts.out).toLowerCase() === '.json' ? 'json' : 'csv')
   const path = resolve(opts.out)
-  const report = await exportRun(loaded, format, path)
+  const report = await core.runs.export(id, format, path)
   if (report.withoutSource) ctx.out.error(`Warning: the source file's columns are left out: ${report.withoutSource}`)
-  ctx.out.result({ type: 'export', runId: id, format, path, rows: report.rows, sourceColumns: !report.withoutSource }, () => [
+  ctx.out.result({ type: 'export', runId: id, format, path, rows: report.rows, sourceColumns: report.sourceColumns }, () => [
     `Exported ${report.rows} rows of run ${id} to ${path}`
   ])
   return EXIT.ok
@@ -121,8 +121,12 @@ async function resumeRun(ctx: Ctx, id: string): Promise<ExitCode> {
     if (run.counts.failed || run.counts.uncertain) ctx.out.line(`To send the failed rows again: b24-triggers runs rerun ${run.id}`)
     return exitCodeForRun(run.status, run.counts)
   }
-  ctx.out.line(`Resuming run ${run.id}: ${run.counts.pending} row(s) left.`)
-  return driveRun(ctx, core, run.id, (onProgress) => core.runs.resume(run.id, { onProgress }))
+  return driveRun(ctx, core, run.id, async (onProgress) => {
+    // Said once the run is ours: another process may be sending it (RunLockedError, exit 2).
+    const handle = await core.runs.resume(run.id, { onProgress })
+    ctx.out.line(`Resuming run ${run.id}: ${run.counts.pending} row(s) left.`)
+    return handle
+  })
 }
 
 async function rerun(ctx: Ctx, id: string, opts: { includeUncertain?: boolean }): Promise<ExitCode> {

@@ -63,10 +63,19 @@ const RUN_FATAL_EMPTY_CODE_TEXT: readonly RegExp[] = [
   /^trigger with code .* is not registered\.?$/i
 ]
 
+/** Answers whose code is run-fatal elsewhere but which here concern one item only. The
+ * incoming-webhook trigger (crm.automation.trigger) checks the user's right to update each item:
+ * a user may lack it on some items and not others, so pausing the run would be wrong. */
+const DEFINITE_PER_ITEM: readonly { code: string; text: RegExp }[] = [
+  { code: 'access_denied', text: /no permissions to update the entity/i }
+]
+
 export function classifyError(code: string, status: number, description: string): ErrorKind {
-  const known = KIND_BY_CODE.get(code.toLowerCase())
-  if (known) return known
+  const lower = code.toLowerCase()
   const text = description.trim()
+  if (DEFINITE_PER_ITEM.some((e) => e.code === lower && e.text.test(text))) return 'definite'
+  const known = KIND_BY_CODE.get(lower)
+  if (known) return known
   if (code === '') {
     if (RUN_FATAL_EMPTY_CODE_TEXT.some((re) => re.test(text))) return 'run-fatal'
     // An empty code and empty text on a 5xx is a crash page, not a validation message.

@@ -1,19 +1,23 @@
 // The verdict of every input row: valid, or skipped with a reason. Shared by the CSV import and
 // pasted lists so both judge IDs, owner types, codes and duplicates the same way.
-import { SKIP_REASONS, type ImportDefaults, type ImportedRow, type ImportSummary, type SkipReason } from '../../shared/domain'
+import { SKIP_REASONS, type ImportDefaults, type ImportedRow, type ImportSummary, type RowVerdict, type SkipReason } from '../../shared/domain'
 import { MAX_OWNER_ID, TRIGGER_CODE_PATTERN } from '../triggers/validation'
 import { CsvImportError } from './csv-errors'
 import { parseOwnerId } from './owner-ids'
 
 export const DEFAULT_MAX_ROWS = 1_000_000
 
-/** Owner type from a cell, by id or symbol (2, DEAL, deal, D, T80); undefined when unknown. */
-export type OwnerTypeResolver = (raw: string) => number | undefined
+/** Owner type from a cell, by id or symbol (2, DEAL, deal, D, T80): its id; `{ unsupported }`
+ * for a type that exists but cannot run triggers; undefined when unknown. */
+export type OwnerTypeResolver = (raw: string) => number | { unsupported: number } | undefined
 
 /** The portal's CODE rule: its mask, and not "0" (PHP empty() treats it as missing). */
 export function isValidTriggerCode(code: string): boolean {
   return code !== '0' && TRIGGER_CODE_PATTERN.test(code)
 }
+
+/** Verdicts about the owner-ID cell itself: for these, `raw` is that cell. */
+export const ID_VERDICTS: ReadonlySet<RowVerdict> = new Set<RowVerdict>(['not-integer', 'not-positive', 'too-large'])
 
 const RAW_LIMIT = 100
 /** Distinct cell values remembered per column; beyond it, cells are resolved each time. */
@@ -33,7 +37,7 @@ export class RowJudge {
   private readonly byReason = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>
   /** code -> ownerTypeId -> ownerId -> line of the first valid row */
   private readonly firstLine = new Map<string, Map<number, Map<number, number>>>()
-  private readonly typeMemo = new Map<string, number | undefined>()
+  private readonly typeMemo = new Map<string, ReturnType<OwnerTypeResolver>>()
   private readonly codeMemo = new Map<string, string | undefined>()
 
   constructor(
@@ -48,26 +52,31 @@ export class RowJudge {
   /** Judges one data row from its cells (undefined: no such column). */
   judge(line: number, idCell: string, typeCell?: string, codeCell?: string): void {
     this.count()
-    const id = parseOwnerId(idCell)
-    if (!id.ok) return this.skip(line, id.reason, id.reason === 'empty' ? undefined : idCell)
+    const idText = idCell.trim()
+    const id = parseOwnerId(idText)
+    if (!id.ok) return this.skip({ line, idText }, id.reason, id.reason === 'empty' ? undefined : idText)
     const ownerId = id.id
 
     let ownerTypeId = this.defaults.ownerTypeId
     const typeText = typeCell?.trim()
     if (typeText) {
-      ownerTypeId = this.ownerType(typeText)
-      if (ownerTypeId === undefined) return this.skip(line, 'unknown-owner-type', typeText, ownerId)
+      const resolved = this.ownerType(typeText)
+      if (resolved === undefined) return this.skip({ line, idText, ownerId }, 'unknown-owner-type', typeText)
+      if (typeof resolved !== 'number') {
+        return this.skip({ line, idText, ownerId, ownerTypeId: resolved.unsupported }, 'unsupported-owner-type', typeText)
+      }
+      ownerTypeId = resolved
     } else if (ownerTypeId === undefined) {
-      return this.skip(line, 'missing-owner-type', undefined, ownerId)
+      return this.skip({ line, idText, ownerId }, 'missing-owner-type')
     }
 
     let code = this.defaults.code
     const codeText = codeCell?.trim()
     if (codeText) {
       code = this.code(codeText)
-      if (code === undefined) return this.skip(line, 'bad-code', codeText, ownerId, ownerTypeId)
+      if (code === undefined) return this.skip({ line, idText, ownerId, ownerTypeId }, 'bad-code', codeText)
     } else if (code === undefined) {
-      return this.skip(line, 'missing-code', undefined, ownerId, ownerTypeId)
+      return this.skip({ line, idText, ownerId, ownerTypeId }, 'missing-code')
     }
 
     let byType = this.firstLine.get(code)
@@ -77,7 +86,7 @@ export class RowJudge {
     const first = byId.get(ownerId)
     if (first !== undefined) {
       this.byReason.duplicate++
-      this.rows.push({ line, ownerId, ownerTypeId, code, verdict: 'duplicate', duplicateOf: first })
+      this.rows.push({ line, ownerId, ownerTypeId, code, verdict: 'duplicate', duplicateOf: first, idCell: cut(idText) })
       return
     }
     byId.set(ownerId, line)
@@ -88,7 +97,7 @@ export class RowJudge {
   /** A row the reader could not split into cells. */
   unreadable(line: number, reason: 'too-long' | 'bad-quotes'): void {
     this.count()
-    this.skip(line, reason)
+    this.skip({ line, idText: '' }, reason)
   }
 
   summary(): ImportSummary {
@@ -104,23 +113,31 @@ export class RowJudge {
     }
   }
 
-  private skip(line: number, reason: SkipReason, raw?: string, ownerId = 0, ownerTypeId = 0): void {
+  private skip(at: { line: number; idText: string; ownerId?: number; ownerTypeId?: number }, reason: SkipReason, raw?: string): void {
     this.byReason[reason]++
-    const row: ImportedRow = { line, ownerId, ownerTypeId, code: '', verdict: reason }
-    if (raw !== undefined) row.raw = detach(raw.length > RAW_LIMIT ? raw.slice(0, RAW_LIMIT) : raw)
+    const row: ImportedRow = { line: at.line, ownerId: at.ownerId ?? 0, ownerTypeId: at.ownerTypeId ?? 0, code: '', verdict: reason }
+    if (raw !== undefined) row.raw = cut(raw)
+    // The same string when the ID cell is the offending one: kept once in memory.
+    if (at.idText !== '') row.idCell = raw === at.idText && row.raw !== undefined ? row.raw : cut(at.idText)
     this.rows.push(row)
   }
 
-  private ownerType(text: string): number | undefined {
+  private ownerType(text: string): ReturnType<OwnerTypeResolver> {
     return memoized(this.typeMemo, text, () => {
-      const id = this.resolveOwnerType?.(text)
-      return id !== undefined && Number.isInteger(id) && id > 0 ? id : undefined
+      const found = this.resolveOwnerType?.(text)
+      const id = typeof found === 'object' ? found.unsupported : found
+      return id !== undefined && Number.isInteger(id) && id > 0 ? found : undefined
     })
   }
 
   private code(text: string): string | undefined {
     return memoized(this.codeMemo, text, () => (isValidTriggerCode(text) ? detach(text) : undefined))
   }
+}
+
+/** A cell kept past its row: bounded, and detached from the chunk it was parsed from. */
+function cut(text: string): string {
+  return detach(text.length > RAW_LIMIT ? text.slice(0, RAW_LIMIT) : text)
 }
 
 /** Columns repeat a handful of values (DEAL, 2, the same code) across a million rows. */
@@ -160,6 +177,8 @@ export function verdictText(row: ImportedRow): string {
       return `owner ID "${raw}" is larger than ${MAX_OWNER_ID}, the largest ID the portal stores`
     case 'unknown-owner-type':
       return `unknown owner type "${raw}"`
+    case 'unsupported-owner-type':
+      return `owner type "${raw}" has no automation triggers: the portal would answer true and do nothing`
     case 'missing-owner-type':
       return 'no owner type: the cell is empty and no default owner type is set'
     case 'bad-code':

@@ -21,6 +21,8 @@ export interface ExportRow {
   line: number
   ownerTypeId: number
   ownerId: number
+  /** Skipped rows: the owner-ID cell as it was in the file (ownerId is 0 when it did not parse). */
+  sourceValue?: string
   code: string
   outcome: Outcome
   /** The portal's `error` string ("" allowed) or the skip reason. */
@@ -37,6 +39,7 @@ export const RESULT_COLUMNS = [
   'line',
   'owner_type_id',
   'owner_id',
+  'source_value',
   'code',
   'outcome',
   'error_code',
@@ -60,6 +63,7 @@ export function skippedExportRow(row: ImportedRow): ExportRow {
     line: row.line,
     ownerTypeId: row.ownerTypeId,
     ownerId: row.ownerId,
+    ...(row.idCell !== undefined && { sourceValue: row.idCell }),
     code: row.code,
     outcome: 'skipped',
     errorCode: row.verdict,
@@ -170,6 +174,7 @@ function resultRecord(row: ExportRow): Record<(typeof RESULT_COLUMNS)[number], s
     // 0 is how an import row says "not known" (an ID cell that did not parse).
     owner_type_id: row.ownerTypeId || null,
     owner_id: row.ownerId || null,
+    source_value: row.sourceValue === undefined ? null : redact(row.sourceValue),
     code: row.code,
     outcome: row.outcome,
     error_code: row.errorCode === undefined ? null : redact(row.errorCode),

@@ -11,21 +11,25 @@
 //   release       {batch, rows, counted, error?} the portal guarantees these did not run
 //                 (503, 429, a connection that never opened, a run-fatal envelope): pending again
 //   verify-before / verify-after  {row, stage} (stage null = no such item)
-//   state         {state, reason?} started | resumed | paused | cancelled | finished
+//   state         {state, reason?, error?} started | resumed | paused | cancelled | finished
+//                 (a pause on a run-fatal answer keeps that answer in `error`)
 import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import type { ErrorInfo, Outcome, RowVerdict } from '../../shared/domain'
+import type { ErrorInfo, ImportedRow, Outcome, RowVerdict } from '../../shared/domain'
 import { redact } from '../bitrix/redact'
+import { ID_VERDICTS } from './csv-verdicts'
 import { RowTable } from './row-table'
 import type { PlannedRow } from './run-types'
 
 export type RunStateName = 'started' | 'resumed' | 'paused' | 'cancelled' | 'finished'
 
-/** Why a skipped row was skipped, beyond its verdict: the cell as read, or the line it repeats. */
+/** Why a skipped row was skipped, beyond its verdict: the cell as read, or the line it repeats;
+ * and its owner-ID cell as read (`id`, written only when it is not `raw` already). */
 export interface SkipDetail {
   raw?: string
   duplicateOf?: number
+  id?: string
 }
 
 /** [line, ownerTypeId, ownerId, code index, verdict when not 'valid', detail when there is one] */
@@ -40,7 +44,7 @@ export type JournalRecord =
   | { t: 'outcome'; row: number; outcome: Outcome; attempt: number; at: number; error?: ErrorInfo; time?: number }
   | { t: 'release'; batch: number; rows: number[]; counted: boolean; at: number; error?: ErrorInfo }
   | { t: 'verify-before' | 'verify-after'; row: number; stage: string | null }
-  | { t: 'state'; state: RunStateName; at: number; reason?: string }
+  | { t: 'state'; state: RunStateName; at: number; reason?: string; error?: ErrorInfo }
 
 export const JOURNAL_FILE = 'journal.jsonl'
 
@@ -58,9 +62,10 @@ function serialize(records: readonly JournalRecord[]): string {
   for (const r of records) {
     // Error texts and reasons come from the portal or from us; scrub them once more on the way
     // to disk, so even a careless caller cannot write a secret into the journal.
-    if ('error' in r && r.error) out += JSON.stringify({ ...r, error: { ...r.error, description: redact(r.error.description) } })
-    else if (r.t === 'state' && r.reason) out += JSON.stringify({ ...r, reason: redact(r.reason) })
-    else out += JSON.stringify(r)
+    let safe: JournalRecord = r
+    if ('error' in safe && safe.error) safe = { ...safe, error: { ...safe.error, description: redact(safe.error.description) } }
+    if (safe.t === 'state' && safe.reason) safe = { ...safe, reason: redact(safe.reason) }
+    out += JSON.stringify(safe)
     out += '\n'
   }
   return out
@@ -86,7 +91,8 @@ export function* rowRecords(rows: readonly PlannedRow[]): Generator<JournalRecor
       const detail: SkipDetail = {}
       if (row.raw !== undefined) detail.raw = row.raw
       if (row.duplicateOf !== undefined) detail.duplicateOf = row.duplicateOf
-      chunk.push(detail.raw === undefined && detail.duplicateOf === undefined ? [row.line, row.ownerTypeId, row.ownerId, c, row.verdict] : [row.line, row.ownerTypeId, row.ownerId, c, row.verdict, detail])
+      if (row.idCell !== undefined && row.idCell !== row.raw) detail.id = row.idCell
+      chunk.push(Object.keys(detail).length === 0 ? [row.line, row.ownerTypeId, row.ownerId, c, row.verdict] : [row.line, row.ownerTypeId, row.ownerId, c, row.verdict, detail])
     }
     yield { t: 'rows', from, codes, rows: chunk }
   }
@@ -186,10 +192,18 @@ export async function readJournal(file: string, onRecord: (record: JournalRecord
   }
 }
 
+/** A journaled SkipDetail as the importer gave it. Without `id`, the ID cell is `raw` when the
+ * ID cell is what was wrong with the row. */
+function skipDetail(verdict: RowVerdict | undefined, detail: SkipDetail): Pick<ImportedRow, 'raw' | 'duplicateOf' | 'idCell'> {
+  const { id, ...rest } = detail
+  const idCell = id ?? (verdict !== undefined && ID_VERDICTS.has(verdict) ? detail.raw : undefined)
+  return idCell === undefined ? rest : { ...rest, idCell }
+}
+
 export interface ReplayedRun {
   table: RowTable
   /** Last state record, if any. */
-  lastState?: { state: RunStateName; reason?: string; at: number }
+  lastState?: { state: RunStateName; reason?: string; error?: ErrorInfo; at: number }
   /** Highest batch id used so far. */
   lastBatch: number
   /** Rows sent whose answer never arrived: uncertain in `table`, not yet journaled so. */
@@ -206,7 +220,7 @@ export async function replayJournal(file: string, totalRows: number): Promise<Re
     switch (r.t) {
       case 'rows':
         for (const [line, ownerTypeId, ownerId, c, verdict, detail] of r.rows) {
-          table.push({ line, ownerTypeId, ownerId, code: r.codes[c] ?? '', verdict: verdict ?? 'valid', ...detail })
+          table.push({ line, ownerTypeId, ownerId, code: r.codes[c] ?? '', verdict: verdict ?? 'valid', ...(detail && skipDetail(verdict, detail)) })
         }
         break
       case 'intent':
@@ -233,7 +247,7 @@ export async function replayJournal(file: string, totalRows: number): Promise<Re
         table.setStage(r.row, 'after', r.stage)
         break
       case 'state':
-        out.lastState = r.reason === undefined ? { state: r.state, at: r.at } : { state: r.state, reason: r.reason, at: r.at }
+        out.lastState = { state: r.state, at: r.at, ...(r.reason !== undefined && { reason: r.reason }), ...(r.error && { error: r.error }) }
         break
     }
   })

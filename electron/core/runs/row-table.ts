@@ -36,6 +36,8 @@ class Interner<T> {
   }
 }
 
+type SkipDetails = Pick<ImportedRow, 'raw' | 'duplicateOf' | 'idCell'>
+
 export interface RowRecord {
   index: number
   line: number
@@ -51,6 +53,8 @@ export interface RowRecord {
   /** Server seconds the trigger took, when the portal said. */
   timeSec?: number
   verification?: Verification
+  /** Skipped rows: the owner-ID cell as it was in the file. */
+  sourceValue?: string
 }
 
 export class RowTable {
@@ -75,8 +79,8 @@ export class RowTable {
   private readonly codes = new Interner<string>((s) => s)
   private readonly stages = new Interner<string>((s) => s)
   private readonly errors = new Interner<ErrorInfo>((e) => `${e.kind}\u0000${e.status}\u0000${e.code}\u0000${e.description}`)
-  /** raw cell / duplicated line of skipped rows (few, so a sparse map). */
-  private readonly skipDetails = new Map<number, Pick<ImportedRow, 'raw' | 'duplicateOf'>>()
+  /** raw cell / duplicated line / ID cell of skipped rows (few, so a sparse map). */
+  private readonly skipDetails = new Map<number, SkipDetails>()
   private loaded = 0
 
   constructor(size: number) {
@@ -97,7 +101,7 @@ export class RowTable {
   }
 
   /** Appends the next planned row; skipped verdicts are final at once. */
-  push(row: Pick<ImportedRow, 'line' | 'ownerTypeId' | 'ownerId' | 'code' | 'verdict' | 'raw' | 'duplicateOf'>): number {
+  push(row: Pick<ImportedRow, 'line' | 'ownerTypeId' | 'ownerId' | 'code' | 'verdict'> & SkipDetails): number {
     const i = this.loaded++
     if (i >= this.size) throw new Error(`row table holds ${this.size} rows`)
     this.line[i] = row.line
@@ -109,9 +113,11 @@ export class RowTable {
     this.tally[PENDING]!++
     if (skip > 0) {
       this.move(i, outcomeCode('skipped'))
-      if (row.raw !== undefined || row.duplicateOf !== undefined) {
-        this.skipDetails.set(i, { ...(row.raw !== undefined && { raw: row.raw }), ...(row.duplicateOf !== undefined && { duplicateOf: row.duplicateOf }) })
-      }
+      const details: SkipDetails = {}
+      if (row.raw !== undefined) details.raw = row.raw
+      if (row.duplicateOf !== undefined) details.duplicateOf = row.duplicateOf
+      if (row.idCell !== undefined) details.idCell = row.idCell
+      if (Object.keys(details).length > 0) this.skipDetails.set(i, details)
     }
     return i
   }
@@ -134,6 +140,11 @@ export class RowTable {
       verdict: this.verdictOf(i),
       ...this.skipDetails.get(i)
     }
+  }
+
+  /** A skipped row's owner-ID cell as it was in the file. */
+  sourceValueOf(i: number): string | undefined {
+    return this.skipDetails.get(i)?.idCell
   }
 
   verdictOf(i: number): RowVerdict {
@@ -207,6 +218,8 @@ export class RowTable {
     if (!Number.isNaN(t)) rec.timeSec = t
     const v = this.verificationOf(i)
     if (v) rec.verification = v
+    const idCell = this.sourceValueOf(i)
+    if (idCell !== undefined) rec.sourceValue = idCell
     return rec
   }
 

@@ -4,17 +4,15 @@
 // two runs on one portal pace together instead of tripping each other's limits.
 import { stat } from 'node:fs/promises'
 import type { Outcome } from '../../shared/domain'
-import type { RerunInclude, RowsPage, RowsQuery, RunProgressEvent, RunRowView, RunSummaryView } from '../../shared/ipc'
+import type { RerunInclude, RowsPage, RowsQuery, RunProgressEvent, RunSummaryView } from '../../shared/ipc'
 import { makeClock, type Clock } from '../bitrix/pacing/clock'
 import { OperatingGovernor } from '../bitrix/pacing/operating-governor'
 import { RequestGovernor } from '../bitrix/pacing/request-governor'
-import { plainMessage } from '../bitrix/plain-message'
 import type { BitrixClient } from '../bitrix/types'
 import { CsvImportError } from './csv-errors'
-import { verdictText } from './csv-verdicts'
-import { exportResults, type ExportFormat, type ExportRow } from './export'
+import { exportResults, type ExportFormat } from './export'
 import { interruptedOutcomes, JournalWriter, type JournalRecord } from './journal'
-import type { RowTable } from './row-table'
+import { exportRows, pageRows } from './row-views'
 import {
   countsOf,
   createRunFolder,
@@ -23,6 +21,7 @@ import {
   loadRun,
   lockRun,
   saveSummary,
+  storedRunView,
   summarizeRun,
   summaryOf,
   type LoadedRun
@@ -71,10 +70,17 @@ export interface RunManager {
   load(runId: string): Promise<LoadedRun>
   /** Writes the results (one line per row, with the source file's columns when the file is
    * still there unchanged) to `path`. */
-  export(runId: string, format: ExportFormat, path: string): Promise<{ rows: number; sourceColumns: boolean }>
+  export(runId: string, format: ExportFormat, path: string): Promise<ExportReport>
   isRunning(runId: string): boolean
   /** Pauses every running run and waits for them (app quit). */
   close(): Promise<void>
+}
+
+export interface ExportReport {
+  rows: number
+  sourceColumns: boolean
+  /** Why the source file's columns are left out, when the run has a source file. */
+  withoutSource?: string
 }
 
 interface ActiveRun {
@@ -137,7 +143,13 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       .then(async (end) => {
         active.delete(runId)
         const view = summaryOf(
-          { meta: loaded.meta, status: end.status, ...(end.reason && { pauseReason: end.reason }), ...(end.status !== 'paused' && { finishedAt: new Date(clock.now()).toISOString() }) },
+          {
+            meta: loaded.meta,
+            status: end.status,
+            ...(end.reason && { pauseReason: end.reason }),
+            ...(end.error && { pauseError: end.error }),
+            ...(end.status !== 'paused' && { finishedAt: new Date(clock.now()).toISOString() })
+          },
           countsOf(loaded.replay.table)
         )
         await saveSummary(dataDir, view).catch(() => undefined)
@@ -189,7 +201,9 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
 
   function liveView(run: ActiveRun): RunSummaryView {
     const progress = run.session.progress()
-    return summaryOf({ meta: run.loaded.meta, status: progress.status, ...(progress.pauseReason && { pauseReason: progress.pauseReason }) }, progress.counts)
+    const view = summaryOf({ meta: run.loaded.meta, status: progress.status, ...(progress.pauseReason && { pauseReason: progress.pauseReason }) }, progress.counts)
+    if (progress.pauseError) view.pauseError = progress.pauseError
+    return view
   }
 
   return {
@@ -221,7 +235,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     },
     async get(runId) {
       const run = active.get(runId)
-      return run ? liveView(run) : summarizeRun(dataDir, runId)
+      return run ? liveView(run) : storedRunView(dataDir, runId)
     },
     async rows(query) {
       const run = active.get(query.runId)
@@ -259,18 +273,21 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     async export(runId, format, path) {
       const run = active.get(runId)
       const loaded = run ? run.loaded : await loadCached(runId)
-      const { meta } = loaded
-      const rows = (): Generator<ExportRow> => exportRows(loaded.replay.table)
-      if (meta.source.path && meta.source.layout) {
+      const { source } = loaded.meta
+      const rows = (): ReturnType<typeof exportRows> => exportRows(loaded.replay.table)
+      let withoutSource: string | undefined
+      if (source.path && source.layout) {
         try {
-          const written = await exportResults(rows(), format, path, { source: { input: meta.source.path, layout: meta.source.layout } })
+          const written = await exportResults(rows(), format, path, { source: { input: source.path, layout: source.layout } })
           return { rows: written.rows, sourceColumns: true }
         } catch (err) {
           // Moved, deleted or edited since the import: the results still export, without its columns.
           if (!(err instanceof CsvImportError) || (err.code !== 'source-changed' && err.code !== 'unreadable')) throw err
+          withoutSource = err.message
         }
       }
-      return { rows: (await exportResults(rows(), format, path)).rows, sourceColumns: false }
+      const written = await exportResults(rows(), format, path)
+      return { rows: written.rows, sourceColumns: false, ...(withoutSource !== undefined && { withoutSource }) }
     },
     isRunning: (runId) => active.has(runId),
     async close() {
@@ -278,77 +295,5 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       for (const run of runs) run.session.pause()
       await Promise.allSettled(runs.map((r) => r.done))
     }
-  }
-}
-
-/** One page of a run's rows for the table view, filtered by outcome and a search text. */
-export function pageRows(table: RowTable, query: RowsQuery): RowsPage {
-  const needle = query.search?.trim().toLowerCase() ?? ''
-  const rows: RunRowView[] = []
-  let total = 0
-  for (let r = 0; r < table.rowsLoaded; r++) {
-    if (query.outcome && table.outcomeOf(r) !== query.outcome) continue
-    if (needle) {
-      const error = table.errorOf(r)
-      const text = `${table.ownerId[r]} ${table.line[r]} ${table.code(r)} ${table.verdictOf(r)} ${error?.code ?? ''} ${error?.description ?? ''}`.toLowerCase()
-      if (!text.includes(needle)) continue
-    }
-    if (total >= query.offset && rows.length < query.limit) rows.push(rowView(table, r))
-    total++
-  }
-  return { total, rows }
-}
-
-function rowView(table: RowTable, r: number): RunRowView {
-  const rec = table.record(r)
-  const view: RunRowView = {
-    index: r,
-    line: rec.line,
-    ownerTypeId: rec.ownerTypeId,
-    ownerId: rec.ownerId,
-    code: rec.code,
-    outcome: rec.outcome,
-    attempts: rec.attempts
-  }
-  if (rec.verdict !== 'valid') {
-    view.errorCode = rec.verdict
-    view.errorText = verdictText(table.importedRow(r))
-  }
-  if (rec.error) {
-    view.errorCode = rec.error.code
-    view.errorText = rec.error.description || plainMessage(rec.error)
-  }
-  if (rec.verification) view.verification = rec.verification
-  if (rec.finishedAt) view.finishedAt = new Date(rec.finishedAt).toISOString()
-  return view
-}
-
-/** The table as export rows, in file order. Rows not sent yet (a paused run) export as not-run. */
-function* exportRows(table: RowTable): Generator<ExportRow> {
-  for (let r = 0; r < table.rowsLoaded; r++) {
-    const rec = table.record(r)
-    const row: ExportRow = {
-      line: rec.line,
-      ownerTypeId: rec.ownerTypeId,
-      ownerId: rec.ownerId,
-      code: rec.code,
-      outcome: rec.outcome === 'pending' ? 'not-run' : rec.outcome,
-      attempts: rec.attempts
-    }
-    if (rec.outcome === 'pending') {
-      row.errorCode = 'pending'
-      row.errorText = 'Not sent yet: the run is paused or was interrupted.'
-    }
-    if (rec.verdict !== 'valid') {
-      row.errorCode = rec.verdict
-      row.errorText = verdictText(table.importedRow(r))
-    }
-    if (rec.error) {
-      row.errorCode = rec.error.code
-      row.errorText = rec.error.description || plainMessage(rec.error)
-    }
-    if (rec.verification) row.verification = rec.verification
-    if (rec.finishedAt) row.finishedAt = new Date(rec.finishedAt).toISOString()
-    yield row
   }
 }

@@ -3,8 +3,10 @@
 // the journal has the size it was computed at).
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { uptime } from 'node:os'
 import { join } from 'node:path'
-import type { RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
+import type { ErrorInfo } from '../../shared/domain'
+import type { IpcError, RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
 import type { RowTable } from './row-table'
 import { DEFAULT_SETTINGS, type RunMeta, type RunSpec } from './run-types'
@@ -14,6 +16,8 @@ import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
 const META_FILE = 'run.json'
 const SUMMARY_FILE = 'summary.json'
 const LOCK_FILE = 'run.lock'
+/** Clock steps and the uptime's rounding must not make a fresh lock look older than the boot. */
+const BOOT_SLACK_MS = 60_000
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,80}$/
 
 export function runsDir(dataDir: string): string {
@@ -103,6 +107,8 @@ export interface LoadedRun {
   replay: ReplayedRun
   status: RunStatus
   pauseReason?: string
+  /** The portal's answer the run paused on, when it paused on one. */
+  pauseError?: ErrorInfo
   finishedAt?: string
 }
 
@@ -113,6 +119,7 @@ export async function loadRun(dataDir: string, runId: string): Promise<LoadedRun
   const loaded: LoadedRun = { meta, replay, status: statusOf(replay) }
   const last = replay.lastState
   if (last?.state === 'paused' && last.reason) loaded.pauseReason = last.reason
+  if (last?.state === 'paused' && last.error) loaded.pauseError = last.error
   if (last && (last.state === 'finished' || last.state === 'cancelled')) loaded.finishedAt = new Date(last.at).toISOString()
   return loaded
 }
@@ -139,7 +146,7 @@ export function countsOf(table: RowTable): RunCounts {
   return { total: table.size, pending: c.pending, succeeded: c.succeeded, failed: c.failed, uncertain: c.uncertain, skipped: c.skipped, 'not-run': c['not-run'] }
 }
 
-export function summaryOf(loaded: Pick<LoadedRun, 'meta' | 'status' | 'pauseReason' | 'finishedAt'>, counts: RunCounts): RunSummaryView {
+export function summaryOf(loaded: Pick<LoadedRun, 'meta' | 'status' | 'pauseReason' | 'pauseError' | 'finishedAt'>, counts: RunCounts): RunSummaryView {
   const { meta } = loaded
   const view: RunSummaryView = {
     id: meta.id,
@@ -158,7 +165,13 @@ export function summaryOf(loaded: Pick<LoadedRun, 'meta' | 'status' | 'pauseReas
   if (meta.parentRunId) view.parentRunId = meta.parentRunId
   if (loaded.finishedAt) view.finishedAt = loaded.finishedAt
   if (loaded.pauseReason) view.pauseReason = loaded.pauseReason
+  if (loaded.pauseReason && loaded.pauseError) view.pauseError = pauseError(loaded.pauseReason, loaded.pauseError)
   return view
+}
+
+/** The error a run paused on, as the contract carries it: our words, the portal's code and text. */
+export function pauseError(reason: string, error: ErrorInfo): IpcError {
+  return { code: error.code, message: reason, kind: error.kind, ...(error.description && { portalText: error.description }) }
 }
 
 interface CachedSummary {
@@ -188,6 +201,13 @@ export async function summarizeRun(dataDir: string, runId: string): Promise<RunS
   return view
 }
 
+/** A run not running in this process: 'running' while another process (the app or the CLI)
+ * sends it, whatever its journal says so far. */
+export async function storedRunView(dataDir: string, runId: string): Promise<RunSummaryView> {
+  const view = await summarizeRun(dataDir, runId)
+  return (await lockHolder(dataDir, runId)) === undefined ? view : { ...view, status: 'running' }
+}
+
 /** Every run in the data directory, newest first. Damaged runs are left out, not fatal. */
 export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
   let ids: string[]
@@ -200,8 +220,7 @@ export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
   const views: RunSummaryView[] = []
   for (const id of ids.sort().reverse()) {
     try {
-      const view = await summarizeRun(dataDir, id)
-      views.push((await lockHolder(dataDir, id)) === undefined ? view : { ...view, status: 'running' })
+      views.push(await storedRunView(dataDir, id))
     } catch {
       // An unfinished creation (no run.json) or a damaged journal: skip it in the list.
     }
@@ -212,7 +231,10 @@ export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
 export class RunLockedError extends Error {
   readonly code = 'RUN_LOCKED'
   constructor(readonly runId: string, readonly pid: number) {
-    super(`Run "${runId}" is running in another process (pid ${pid}).`)
+    super(
+      `Run ${runId} is being sent by another process (pid ${pid}: the desktop app or another b24-triggers). ` +
+        'Pause it there, or wait until it stops, then try again.'
+    )
   }
 }
 
@@ -225,24 +247,38 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid of a live process that holds the run, if any (the app and the CLI share runs). */
+/** When this machine started (ms), give or take a second. */
+function bootTime(): number {
+  return Date.now() - uptime() * 1000
+}
+
+/** The pid of a live process that holds the run, if any (the app and the CLI share runs). A lock
+ * written before the machine started is stale even if its pid now names some other process. */
 export async function lockHolder(dataDir: string, runId: string): Promise<number | undefined> {
+  const file = join(runDir(dataDir, runId), LOCK_FILE)
   try {
-    const pid = Number(await readFile(join(runDir(dataDir, runId), LOCK_FILE), 'utf8'))
-    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : undefined
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
+    const pid = Number(text)
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined
+    return info.mtimeMs >= bootTime() - BOOT_SLACK_MS && alive(pid) ? pid : undefined
   } catch {
     return undefined
   }
 }
 
 /** Takes the run for this process: two writers would interleave one journal. A lock left by a
- * process that died (a crash) is taken over. Returns the release function. */
+ * process that died (a crash, a kill) is taken over. Returns the release function, which leaves
+ * alone a lock another process has taken over since. */
 export async function lockRun(dataDir: string, runId: string): Promise<() => Promise<void>> {
   const file = join(runDir(dataDir, runId), LOCK_FILE)
+  const mine = String(process.pid)
   for (let tries = 0; ; tries++) {
     try {
-      await writeFile(file, String(process.pid), { flag: 'wx' })
-      return () => unlink(file).catch(() => undefined)
+      await writeFile(file, mine, { flag: 'wx' })
+      return async () => {
+        const holder = await readFile(file, 'utf8').catch(() => undefined)
+        if (holder === mine) await unlink(file).catch(() => undefined)
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw err
       const holder = await lockHolder(dataDir, runId)

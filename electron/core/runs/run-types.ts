@@ -67,7 +67,7 @@ export interface RunMeta {
   rerunOf?: RerunInclude
 }
 
-export type PlannedRow = Pick<ImportedRow, 'line' | 'ownerTypeId' | 'ownerId' | 'code' | 'verdict' | 'raw' | 'duplicateOf'>
+export type PlannedRow = Pick<ImportedRow, 'line' | 'ownerTypeId' | 'ownerId' | 'code' | 'verdict' | 'raw' | 'duplicateOf' | 'idCell'>
 
 export interface RunSpec {
   profile: RunProfileRef

@@ -30,7 +30,7 @@ import { interruptedOutcomes, type JournalRecord, type JournalWriter, type Repla
 import { BatchPlanner } from './planner'
 import { ProgressMeter } from './progress'
 import type { RowTable } from './row-table'
-import { countsOf } from './run-store'
+import { countsOf, pauseError } from './run-store'
 import type { RunMeta } from './run-types'
 import { applyStageRead, planStageRead, READ_METHOD, ROWS_PER_READ, type StageRead } from './verify'
 
@@ -57,6 +57,8 @@ export interface RunSessionDeps {
 export interface SessionEnd {
   status: 'finished' | 'paused' | 'cancelled'
   reason?: string
+  /** The portal's error behind `reason`, when the run paused on one. */
+  error?: ErrorInfo
 }
 
 /** A label absent from a batch answer sent with halt off: it may or may not have run. */
@@ -110,7 +112,7 @@ export class RunSession {
   private readonly inFlight = new Set<Promise<void>>()
   private batchesInFlight = 0
   private nextBatch: number
-  private stopping: { kind: 'pause' | 'cancel'; reason?: string } | undefined
+  private stopping: { kind: 'pause' | 'cancel'; reason?: string; error?: ErrorInfo } | undefined
   private transientFailures = 0
   private backoffUntil = 0
   /** Wall seconds per batch, recent average. */
@@ -130,10 +132,11 @@ export class RunSession {
     this.nextBatch = deps.replay.lastBatch + 1
   }
 
-  /** Stop sending; batches in flight finish. `reason` is shown to the user. */
-  pause(reason?: string): void {
+  /** Stop sending; batches in flight finish. `reason` is shown to the user; `error` is the
+   * portal's answer behind it, when there is one. */
+  pause(reason?: string, error?: ErrorInfo): void {
     if (this.stopping) return
-    this.stopping = reason === undefined ? { kind: 'pause' } : { kind: 'pause', reason }
+    this.stopping = { kind: 'pause', ...(reason !== undefined && { reason }), ...(error && { error }) }
     this.waker.wake()
     this.emit(true)
   }
@@ -192,11 +195,12 @@ export class RunSession {
       await journal.append(records)
       end = { status: 'cancelled' }
     } else if (this.stopping?.kind === 'pause') {
-      end = this.stopping.reason === undefined ? { status: 'paused' } : { status: 'paused', reason: this.stopping.reason }
+      const { reason, error } = this.stopping
+      end = { status: 'paused', ...(reason !== undefined && { reason }), ...(error && { error }) }
     } else {
       end = { status: 'finished' }
     }
-    await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }) }])
+    await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
     this.status = end.status
     this.emit(true)
     return end
@@ -370,7 +374,7 @@ export class RunSession {
     }
     await journal.append(records)
     this.rowsDone(rows.length - requeue.length, rows.filter((r) => !requeue.includes(r)))
-    if (fatal) this.pause(plainMessage(fatal))
+    if (fatal) this.pause(plainMessage(fatal), fatal)
   }
 
   private async onEnvelopeError(batch: number, rows: number[], reservation: OperatingReservation, error: ErrorInfo): Promise<void> {
@@ -405,7 +409,7 @@ export class RunSession {
     } else if (error.kind === 'retry-safe' && ++this.transientFailures < MAX_TRANSIENT_FAILURES) {
       this.backoffUntil = at + Math.min(30_000, 1000 * 2 ** (this.transientFailures - 1))
     } else {
-      this.pause(plainMessage(error))
+      this.pause(plainMessage(error), error)
     }
   }
 
@@ -480,7 +484,7 @@ export class RunSession {
           return
         }
         reservation.release()
-        this.pause(plainMessage(error))
+        this.pause(plainMessage(error), error)
         return
       }
       request.onAccepted()
@@ -555,7 +559,10 @@ export class RunSession {
     const sustained = operating.state(this.method).sustainedCallsPerSec
     const pace = event.binding === 'operating' && sustained !== undefined ? sustained : rate
     if (counts.pending > 0 && pace > 0) event.etaSeconds = Math.round(counts.pending / pace)
-    if (this.stopping?.kind === 'pause' && this.stopping.reason) event.pauseReason = this.stopping.reason
+    if (this.stopping?.kind === 'pause' && this.stopping.reason) {
+      event.pauseReason = this.stopping.reason
+      if (this.stopping.error) event.pauseError = pauseError(this.stopping.reason, this.stopping.error)
+    }
     return event
   }
 

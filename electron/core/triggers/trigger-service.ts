@@ -187,6 +187,11 @@ export function createTriggerService(client: BitrixClient, opts: TriggerServiceO
       return catalog
     },
 
+    /** Validates later calls against owner types read earlier (a caller's cache), without asking again. */
+    useOwnerTypes(known: OwnerTypeCatalog): void {
+      catalog = known
+    },
+
     whoAmI,
 
     async checkConnection(): Promise<ConnectionReport> {

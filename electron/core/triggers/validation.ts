@@ -3,7 +3,7 @@
 // nothing (unsupported owner types), so catching them here gives every row a precise reason.
 // Each issue has a stable `code` (the renderer translates by it) and an English `message`.
 import type { OwnerType } from '../../shared/domain'
-import { isPossibleSpaId, ownerTypeLabel, resolveOwnerType, STATIC_CATALOG, type OwnerTypeCatalog } from './owner-types'
+import { isPossibleSpaId, ownerTypeLabel, resolveOwnerType, STATIC_CATALOG, STATIC_OWNER_TYPES, type OwnerTypeCatalog } from './owner-types'
 
 export type IssueSeverity = 'error' | 'warning'
 export type IssueField = 'code' | 'name' | 'ownerTypeId' | 'ownerId'
@@ -131,7 +131,9 @@ export interface OwnerTypeCheck {
 export function checkOwnerType(raw: string | number, catalog: OwnerTypeCatalog = STATIC_CATALOG): OwnerTypeCheck {
   const text = String(raw).trim()
   if (text === '') return { issues: [issue('ownerTypeId', 'owner-type-empty', 'The owner type is empty.')] }
-  const type = resolveOwnerType(raw, catalog.types)
+  // The portal's own list leaves out types it still defines (6 Activity...): sent, they would get
+  // `true` and do nothing, so the built-in list names them for a precise rejection.
+  const type = resolveOwnerType(raw, catalog.types) ?? resolveOwnerType(raw, STATIC_OWNER_TYPES)
   if (!type) {
     const numeric = spaIdOf(text)
     if (numeric !== undefined && catalog.source === 'static' && isPossibleSpaId(numeric)) {

@@ -36,6 +36,9 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
     if (cached?.client === client) return cached.service
     const scopes = await profiles.scopes(profileId)
     const service = createTriggerService(client, scopes ? { scopes } : {})
+    // A new client (renewed credentials) must not lose the owner types validation relies on.
+    const known = catalogs.get(profileId)
+    if (known) service.useOwnerTypes(known)
     services.set(profileId, { client, service })
     return service
   }

@@ -8,7 +8,7 @@ import { ProfileError, type ProfileErrorCode } from '../../core/profiles/profile
 import { ProfileStoreError, type ProfileStoreErrorCode } from '../../core/profiles/profile-store'
 import { SecretStoreError } from '../../core/profiles/secret-store'
 import { CsvImportError } from '../../core/runs/csv-errors'
-import { RunNotFoundError, RunStateError } from '../../core/runs'
+import { RunLockedError, RunNotFoundError, RunStateError } from '../../core/runs'
 import { SignInCancelledError, SignInFailedError } from './sign-in'
 
 /** Thrown by the wiring itself for refusals that are not core's business. */
@@ -55,7 +55,7 @@ export function toIpcError(err: unknown): IpcError {
   if (err instanceof SecretStoreError) {
     return { code: err.code === 'unavailable' ? 'KEYCHAIN_UNAVAILABLE' : 'KEYCHAIN_CORRUPT', message: redact(err.message) }
   }
-  if (err instanceof RunStateError || err instanceof RunNotFoundError) return { code: err.code, message: redact(err.message) }
+  if (err instanceof RunStateError || err instanceof RunNotFoundError || err instanceof RunLockedError) return { code: err.code, message: redact(err.message) }
   if (err instanceof CsvImportError) return { code: `CSV_${err.code.toUpperCase().replace(/-/g, '_')}`, message: redact(err.message) }
   if (err instanceof SignInCancelledError) return { code: 'CANCELLED', message: err.message }
   if (err instanceof SignInFailedError) return { code: 'SIGN_IN_FAILED', message: redact(err.message) }

@@ -2,7 +2,7 @@
 // 'runs.progress' events (the manager throttles them). Runs left 'running' by a crash are listed
 // as interrupted from their journal; resuming one turns its unanswered rows into `uncertain`.
 import type { RunProgressEvent, RunSummaryView } from '../../shared/ipc'
-import { createRunManager, type RunMeta, type RunSpec } from '../../core/runs'
+import { createRunManager } from '../../core/runs'
 import type { CoreContext } from './context'
 import type { CsvWiring } from './csv'
 import type { HandlerMap, IpcDeps } from './types'
@@ -15,12 +15,9 @@ export interface RunWiring {
   close(): Promise<void>
 }
 
-/** Owner types the built-in list knows; webhook triggers on others need their symbol stored. */
-const BUILT_IN_TYPES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 14, 31, 36, 39])
-
-function exportName(meta: RunMeta, format: 'csv' | 'json'): string {
-  const base = meta.source.name.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 60) || 'run'
-  return `${base}-results-${meta.id}.${format}`
+function exportName(run: RunSummaryView, format: 'csv' | 'json'): string {
+  const base = run.sourceName.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(0, 60) || 'run'
+  return `${base}-results-${run.id}.${format}`
 }
 
 export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvWiring): RunWiring {
@@ -44,34 +41,7 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
     ready,
     close: () => manager.close(),
     handlers: {
-      async 'runs.create'(req) {
-        const profile = await ctx.profiles.get(req.profileId)
-        const { result, name, path, catalog } = await csv.importRows(req)
-        const spec: RunSpec = {
-          profile: { id: profile.id, name: profile.name, portalUrl: profile.portalUrl, kind: profile.kind },
-          trigger: { kind: req.kind, ...(req.code !== undefined ? { code: req.code } : {}) },
-          source: {
-            name,
-            ...(path ? { path } : {}),
-            ...('pasted' in req.source ? {} : { mapping: { ...req.mapping, delimiter: result.summary.source?.delimiter ?? null } }),
-            ...(result.summary.source ? { layout: result.summary.source } : {})
-          },
-          options: {
-            verify: req.options.verify,
-            plan: req.options.plan,
-            ...(req.options.plan === 'custom' && req.options.rate ? { rate: req.options.rate } : {}),
-            ...(req.options.plan === 'custom' && req.options.operating ? { operating: req.options.operating } : {}),
-            ...(req.options.maxAttempts !== undefined ? { maxAttempts: req.options.maxAttempts } : {})
-          },
-          rows: result.rows
-        }
-        if (req.ownerTypeId !== undefined) spec.defaultOwnerTypeId = req.ownerTypeId
-        if (req.kind === 'webhook') {
-          const symbols = catalog.types.filter((t) => !BUILT_IN_TYPES.has(t.id)).map((t) => [t.id, t.symbol] as const)
-          if (symbols.length) spec.ownerSymbols = Object.fromEntries(symbols)
-        }
-        return manager.createRun(spec)
-      },
+      'runs.create': async (req) => manager.createRun((await csv.plan(req)).spec),
       'runs.start': (runId) => launch(runId, 'start'),
       'runs.resume': (runId) => launch(runId, 'resume'),
       'runs.pause': (runId) => manager.pause(runId),
@@ -81,11 +51,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
       'runs.rows': (query) => manager.rows(query),
       'runs.rerun': (runId, include) => manager.rerun(runId, include),
       async 'runs.export'(runId, format) {
-        const { meta } = await manager.load(runId)
-        const path = await deps.dialogs.saveExport(exportName(meta, format))
+        const path = await deps.dialogs.saveExport(exportName(await manager.get(runId), format))
         if (!path) return null
         const written = await manager.export(runId, format, path)
-        if (!written.sourceColumns && meta.source.path) deps.logger?.info(`run ${runId}: the source file changed or is gone; exported without its columns`)
+        if (written.withoutSource) deps.logger?.info(`run ${runId}: exported without the source file's columns: ${written.withoutSource}`)
         return { path }
       }
     }

@@ -1,11 +1,11 @@
-// triggers.*: app-trigger registrations, owner types, and firing one trigger by hand (with the
-// optional before/after stage read that tells whether the item really moved, DESIGN.md fact 2).
-import type { Outcome, RestTime, Verification } from '../../shared/domain'
-import type { RunOneRequest, RunOneResult } from '../../shared/ipc'
+// triggers.*: app-trigger registrations, owner types, and firing one trigger by hand (core's
+// runOneTrigger, as the CLI uses it, with its optional before/after stage read).
+import type { RestTime } from '../../shared/domain'
+import type { RunOneResult } from '../../shared/ipc'
+import { triggerMethod } from '../../core/runs/commands'
 import { toCurl } from '../../core/triggers/curl'
-import { isPossibleSpaId } from '../../core/triggers/owner-types'
-import { canReadStages } from '../../core/triggers/stage-reads'
-import type { ExecuteResult, ExecuteTiming, TriggerService } from '../../core/triggers/trigger-service'
+import { runOneTrigger } from '../../core/triggers/run-one'
+import type { ExecuteTiming } from '../../core/triggers/trigger-service'
 import { validateExecute, validateWebhookTrigger } from '../../core/triggers/validation'
 import type { CoreContext } from './context'
 import { IpcRefusal } from './errors'
@@ -13,40 +13,13 @@ import type { HandlerMap } from './types'
 
 type TriggerChannels = 'triggers.list' | 'triggers.add' | 'triggers.remove' | 'triggers.ownerTypes' | 'triggers.runOne' | 'triggers.curl'
 
-function restTime(t: ExecuteTiming | undefined): RestTime | undefined {
-  if (!t) return undefined
+function restTime(t: ExecuteTiming): RestTime {
   const time: RestTime = {}
   if (t.duration !== undefined) time.duration = t.duration
   if (t.processing !== undefined) time.processing = t.processing
   if (t.operating !== undefined) time.operating = t.operating
   if (t.operatingResetAt !== undefined) time.operating_reset_at = t.operatingResetAt
   return time
-}
-
-function outcomeOf(result: ExecuteResult): Outcome {
-  if (result.ok) return 'succeeded'
-  // Rejected locally: nothing was sent (the skip reason is in the error).
-  if (!result.request) return 'skipped'
-  return result.error.kind === 'ambiguous' ? 'uncertain' : 'failed'
-}
-
-/** The stage of one item, or undefined when it cannot be read (type without stages, read failed). */
-async function stageOf(service: TriggerService, req: RunOneRequest): Promise<{ stage?: string; exists: boolean } | undefined> {
-  if (!canReadStages(req.ownerTypeId, isPossibleSpaId(req.ownerTypeId))) return undefined
-  try {
-    const read = await service.readStageDetails(req.ownerTypeId, [req.ownerId])
-    if (read.failed.has(req.ownerId)) return undefined
-    const stage = read.stages.get(req.ownerId)
-    return stage === undefined ? { exists: false } : { stage, exists: true }
-  } catch {
-    return undefined
-  }
-}
-
-function verification(before: { stage?: string; exists: boolean }, after: { stage?: string; exists: boolean }): Verification {
-  if (!before.exists || !after.exists) return { state: 'not-found' }
-  if (before.stage === after.stage) return { state: 'unchanged', stage: after.stage ?? '' }
-  return { state: 'moved', from: before.stage ?? '', to: after.stage ?? '' }
 }
 
 export function triggerHandlers(ctx: CoreContext): HandlerMap<TriggerChannels> {
@@ -65,23 +38,16 @@ export function triggerHandlers(ctx: CoreContext): HandlerMap<TriggerChannels> {
     'triggers.ownerTypes': async (profileId) => (await ctx.ownerTypes(profileId, true)).types,
 
     async 'triggers.runOne'(req): Promise<RunOneResult> {
-      const service = await ctx.triggersFor(req.profileId)
-      const before = req.verify ? await stageOf(service, req) : undefined
-      const input = { code: req.code, ownerTypeId: req.ownerTypeId, ownerId: req.ownerId }
-      const result = req.kind === 'app' ? await service.execute(input) : await service.fireWebhookTrigger(input)
-      const warnings = (result.ok ? result.warnings : result.issues).filter((i) => i.severity === 'warning').map((i) => i.message)
-      const answer: RunOneResult = { outcome: outcomeOf(result), elapsedMs: result.time?.wallMs ?? 0, warnings }
-      const time = restTime(result.time)
-      if (time) answer.time = time
-      if (!result.ok) {
-        answer.error = { code: result.error.code, message: result.message, kind: result.error.kind }
-        if (result.error.description) answer.error.portalText = result.error.description
+      // Validation judges the type by the portal's own list (smart processes included).
+      await ctx.ownerTypes(req.profileId)
+      const done = await runOneTrigger(await ctx.triggersFor(req.profileId), req)
+      const answer: RunOneResult = { outcome: done.outcome, elapsedMs: done.timing?.wallMs ?? 0, warnings: done.warnings }
+      if (done.timing) answer.time = restTime(done.timing)
+      if (done.error) {
+        answer.error = { code: done.error.code, message: done.message ?? done.error.description, kind: done.error.kind }
+        if (done.error.description) answer.error.portalText = done.error.description
       }
-      if (req.verify && result.ok) {
-        const after = await stageOf(service, req)
-        if (before && after) answer.verification = verification(before, after)
-        else answer.warnings.push('The stage could not be read before and after, so the move was not verified.')
-      }
+      if (done.verification) answer.verification = done.verification
       return answer
     },
 
@@ -92,8 +58,7 @@ export function triggerHandlers(ctx: CoreContext): HandlerMap<TriggerChannels> {
       if (!checked.params) {
         throw new IpcRefusal('VALIDATION', checked.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' '))
       }
-      const method = req.kind === 'app' ? 'crm.automation.trigger.execute' : 'crm.automation.trigger'
-      return toCurl(profile.kind, profile.portalUrl, method, checked.params, profile.userId ? { userId: profile.userId } : {})
+      return toCurl(profile.kind, profile.portalUrl, triggerMethod(req.kind), checked.params, profile.userId ? { userId: profile.userId } : {})
     }
   }
 }

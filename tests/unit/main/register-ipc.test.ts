@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_METHODS, type CreateRunRequest, type IpcResult, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
+import { API_METHODS, type CreateRunRequest, type IpcResult, type RowsPage, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
 import type { Profile } from '../../../electron/shared/domain'
 import { registerIpc, type IpcDeps, type IpcWiring } from '../../../electron/main/ipc'
 import { SignInCancelledError } from '../../../electron/main/ipc/sign-in'
@@ -164,20 +164,63 @@ describe('CSV sources and runs through the wiring', () => {
     expect(await call('csv.inspect', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } })
     dialogAnswers.csv = file
     expect(await ok('csv.open')).toEqual({ path: file, name: 'picked.csv' })
-    expect(await ok('csv.inspect', { path: file })).toMatchObject({ hasHeader: true, columns: [{ name: 'ID' }] })
+    expect(await ok('csv.inspect', { path: file })).toMatchObject({
+      hasHeader: true,
+      columns: [{ name: 'ID' }],
+      previewRows: [['ID'], ['1'], ['2']],
+      previewLines: [1, 2, 3],
+      totalRowsEstimate: 2
+    })
   })
 
-  it('validates, creates, runs and exports a pasted list', async () => {
+  it('judges a file as the CLI does: types without triggers skipped with their own reason, values kept', async () => {
     const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const bytes = new TextEncoder().encode('ID;Type\n1;deal\n2;6\n3;requisite\n12a;deal\n4;SHIP\n')
     const request: CreateRunRequest = {
       profileId: profile.id,
       kind: 'app',
       code: 'deal_won',
-      ownerTypeId: 2,
-      source: { name: 'pasted', text: '1 2 x 2 3', pasted: true },
-      mapping: { idColumn: 0, hasHeader: false },
+      source: { name: 'types.csv', bytes },
+      mapping: { idColumn: 0, ownerTypeColumn: 1, hasHeader: true },
       options: { verify: false, plan: 'standard' }
     }
+    const summary = await ok<ValidationSummary>('csv.validate', request)
+    expect(summary).toMatchObject({ total: 5, valid: 1, skipped: { 'unsupported-owner-type': 2, 'not-integer': 1, 'unknown-owner-type': 1 } })
+    expect(summary.examples.map((e) => [e.line, e.reason, e.value])).toEqual([
+      [3, 'unsupported-owner-type', '6'],
+      [4, 'unsupported-owner-type', 'requisite'],
+      [5, 'not-integer', '12a'],
+      [6, 'unknown-owner-type', 'SHIP']
+    ])
+    expect(summary.examples[0]?.detail).toMatch(/the portal would answer true and do nothing/)
+    expect(await call('csv.validate', { ...request, mapping: { ...request.mapping, delimiter: 'x' } })).toMatchObject({
+      ok: false,
+      error: { code: 'CSV_BAD_MAPPING' }
+    })
+
+    const created = await ok<RunSummaryView>('runs.create', request)
+    const rows = await ok<RowsPage>('runs.rows', { runId: created.id, offset: 0, limit: 10, outcome: 'skipped' })
+    expect(rows.rows.map((r) => [r.line, r.ownerId, r.sourceValue, r.errorCode])).toEqual([
+      [3, 2, '2', 'unsupported-owner-type'],
+      [4, 3, '3', 'unsupported-owner-type'],
+      [5, 0, '12a', 'not-integer'],
+      [6, 4, '4', 'unknown-owner-type']
+    ])
+  })
+
+  it('answers RUN_LOCKED for a run another process is sending', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const created = await ok<RunSummaryView>('runs.create', pastedRun(profile.id, '1'))
+    writeFileSync(join(dataDir, 'runs', created.id, 'run.lock'), String(process.ppid))
+    expect((await ok<RunSummaryView>('runs.get', created.id)).status).toBe('running')
+    expect(await call('runs.start', created.id)).toMatchObject({ ok: false, error: { code: 'RUN_LOCKED', message: expect.stringMatching(/another process/) } })
+    rmSync(join(dataDir, 'runs', created.id, 'run.lock'))
+    expect((await ok<RunSummaryView>('runs.cancel', created.id)).status).toBe('cancelled')
+  })
+
+  it('validates, creates, runs and exports a pasted list', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const request = pastedRun(profile.id, '1 2 x 2 3')
     const summary = await ok<ValidationSummary>('csv.validate', request)
     expect(summary).toMatchObject({ total: 5, valid: 3, skipped: { 'not-integer': 1, duplicate: 1 } })
     expect(summary.examples.map((e) => e.reason)).toEqual(['not-integer', 'duplicate'])
@@ -201,6 +244,19 @@ describe('CSV sources and runs through the wiring', () => {
     expect(exported.map((r) => r.outcome)).toEqual(['succeeded', 'succeeded', 'skipped', 'skipped', 'succeeded'])
   })
 })
+
+/** deal_won on the deals of a pasted list. */
+function pastedRun(profileId: string, text: string): CreateRunRequest {
+  return {
+    profileId,
+    kind: 'app',
+    code: 'deal_won',
+    ownerTypeId: 2,
+    source: { name: 'pasted', text, pasted: true },
+    mapping: { idColumn: 0, hasHeader: false },
+    options: { verify: false, plan: 'standard' }
+  }
+}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -90,9 +90,14 @@ describe('importCsv', () => {
     const at = (line: number): ImportedRow => rows.find((r) => r.line === line)!
     expect(at(15)).toMatchObject({ duplicateOf: 2, ownerId: 10, ownerTypeId: 2, code: 'go' })
     expect(verdictText(at(15))).toBe('duplicate of line 2')
-    expect(at(4).raw).toBe('abc')
+    expect(at(4)).toMatchObject({ raw: 'abc', idCell: 'abc' })
+    // Skipped rows keep their ID cell as read (trimmed): an unparsed one is all there is to show.
+    expect(at(3).idCell).toBeUndefined()
+    expect(at(15).idCell).toBe('10')
+    expect(at(19).idCell).toBeUndefined()
+    expect(at(2).idCell).toBeUndefined()
     expect(verdictText(at(8))).toBe('owner ID "2147483648" is larger than 2147483647, the largest ID the portal stores')
-    expect(at(10)).toMatchObject({ ownerId: 11, raw: 'SHIP' })
+    expect(at(10)).toMatchObject({ ownerId: 11, raw: 'SHIP', idCell: '11' })
     expect(verdictText(at(12))).toMatch(/^trigger code "bad code" is not allowed/)
     expect(at(18)).toMatchObject({ ownerId: 2147483647, verdict: 'valid' })
     expect(at(22).ownerId).toBe(18)
@@ -123,7 +128,7 @@ describe('importCsv', () => {
     expect(rows).toEqual([
       { line: 2, ownerId: 1, ownerTypeId: 2, code: 'a', verdict: 'valid' },
       { line: 5, ownerId: 2, ownerTypeId: 2, code: 'a', verdict: 'valid' },
-      { line: 6, ownerId: 1, ownerTypeId: 2, code: 'a', verdict: 'duplicate', duplicateOf: 2 }
+      { line: 6, ownerId: 1, ownerTypeId: 2, code: 'a', verdict: 'duplicate', duplicateOf: 2, idCell: '1' }
     ])
   })
 

@@ -78,6 +78,7 @@ describe('exportResults as CSV', () => {
       line: '2',
       owner_type_id: '2',
       owner_id: '10',
+      source_value: '',
       code: 'call_done',
       outcome: 'succeeded',
       error_code: '',
@@ -93,6 +94,7 @@ describe('exportResults as CSV', () => {
       Примечание: "'@SUM(A1)",
       line: '5',
       owner_id: '',
+      source_value: 'abc',
       outcome: 'skipped',
       error_code: 'not-integer',
       error_text: 'owner ID "abc" is not a whole number',
@@ -184,6 +186,7 @@ describe('exportResults as JSON', () => {
       line: 2,
       owner_type_id: 2,
       owner_id: 10,
+      source_value: null,
       code: 'call_done',
       outcome: 'succeeded',
       error_code: null,
@@ -195,7 +198,7 @@ describe('exportResults as JSON', () => {
       source: { ИД: '10', 'Сумма, руб': '100,50', Примечание: '=HYPERLINK("http://evil")' }
     })
     expect(parsed[1]).toMatchObject({ error_code: '', error_text: 'Trigger with code call_done is not registered.', source: { Примечание: 'две\nстроки' } })
-    expect(parsed[2]).toMatchObject({ owner_id: null, outcome: 'skipped', error_code: 'not-integer', source: { ИД: 'abc' } })
+    expect(parsed[2]).toMatchObject({ owner_id: null, source_value: 'abc', outcome: 'skipped', error_code: 'not-integer', source: { ИД: 'abc' } })
   })
 
   it('writes [] for no rows and gives duplicate column names unique keys', async () => {

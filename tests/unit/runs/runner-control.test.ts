@@ -1,7 +1,8 @@
 // Pause, resume and cancel: no new sends once asked, batches in flight finish, and every row
 // still ends with exactly one outcome.
 import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, utimes, writeFile } from 'node:fs/promises'
+import { uptime } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dealRows, executions, expectAccounted, outcomeRecords, range, rig, spec, type Rig } from './helpers'
@@ -86,12 +87,39 @@ describe('one writer per run', () => {
     const lock = join(r.dataDir, 'runs', id, 'run.lock')
     // The test runner's parent process is alive and is not us.
     await writeFile(lock, String(process.ppid))
-    await expect(runs.start(id)).rejects.toThrow(/another process/)
+    await expect(runs.start(id)).rejects.toMatchObject({ code: 'RUN_LOCKED', message: expect.stringMatching(/another process \(pid \d+/) })
+    await expect(runs.cancel(id)).rejects.toMatchObject({ code: 'RUN_LOCKED' })
     expect((await runs.list())[0]?.status).toBe('running')
+    expect((await runs.get(id)).status).toBe('running')
     // A crashed process leaves its lock behind: a pid that no longer exists.
     await writeFile(lock, '2147483646')
     const view = await (await runs.start(id)).done
     expect(view.status).toBe('finished')
     expect(existsSync(lock)).toBe(false)
+  })
+
+  it('takes over a lock written before the machine started, whatever its pid names now', async () => {
+    r = await rig({ deals: 5 })
+    const runs = r.manager()
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 5))))
+    const lock = join(r.dataDir, 'runs', id, 'run.lock')
+    // After a reboot the old pid may belong to some unrelated live process (here: our parent).
+    await writeFile(lock, String(process.ppid))
+    const beforeBoot = (Date.now() - uptime() * 1000 - 3_600_000) / 1000
+    await utimes(lock, beforeBoot, beforeBoot)
+    expect((await runs.get(id)).status).toBe('ready')
+    expect((await (await runs.start(id)).done).status).toBe('finished')
+  })
+
+  it('leaves alone a lock another process took over after this one stalled', async () => {
+    r = await rig({ deals: 5 })
+    const rig_ = r
+    const lockOf = (id: string): string => join(rig_.dataDir, 'runs', id, 'run.lock')
+    let runId = ''
+    // While its first batch is out, the lock is taken over (as a process that thought this one dead would).
+    const runs = r.manager({ hooks: { afterIntent: () => writeFile(lockOf(runId), String(process.ppid)) } })
+    runId = (await runs.createRun(spec(r, dealRows(range(1, 5)), { options: { maxInFlight: 1 } }))).id
+    await (await runs.start(runId)).done
+    expect(await readFile(lockOf(runId), 'utf8')).toBe(String(process.ppid))
   })
 })

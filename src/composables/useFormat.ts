@@ -1,7 +1,7 @@
 // The formatting helpers bound to the current locale, for templates.
 import { useI18n } from 'vue-i18n'
 import { durationParts, formatSeconds } from '@/lib/duration'
-import { formatCount, formatDateTime, formatCompactDateTime, formatRate, formatShortDateTime } from '@/lib/format'
+import { formatCount, formatDateTime, formatCompactDateTime, formatRate, formatTime } from '@/lib/format'
 
 export function useFormat() {
   const { t, locale } = useI18n()
@@ -14,7 +14,7 @@ export function useFormat() {
       return t(`duration.${p.key}`, { h: p.h, m: p.m, s: p.s })
     },
     dateTime: (iso?: string) => formatDateTime(iso, locale.value),
-    shortDateTime: (iso?: string) => formatShortDateTime(iso, locale.value),
+    time: (iso?: string) => formatTime(iso, locale.value),
     compactDateTime: (iso?: string) => formatCompactDateTime(iso, locale.value)
   }
 }

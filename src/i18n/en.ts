@@ -136,6 +136,7 @@ export default {
     methodNotFound: 'The portal does not offer this method, or the permission for it is not granted.',
     portalInternal: 'The portal had an internal error. The call may or may not have run.',
     noAnswer: 'No reliable answer came from the portal. The trigger may or may not have run.',
+    interrupted: 'Sent, but the app closed before the answer arrived. The trigger may or may not have run.',
     timeout: 'The portal did not answer in time. The trigger may or may not have run.',
     nonJson: 'The portal (or a proxy in front of it) answered with a web page instead of data. The trigger may or may not have run.',
     connectionFailed: 'Could not connect to the portal. Nothing was sent. Check the address and your internet connection.',
@@ -241,7 +242,7 @@ export default {
     namePlaceholder: 'e.g. Main portal',
     nameRequired: 'Enter a name',
     plan: 'Portal plan (request limits)',
-    secretsNote: 'Secrets are stored in the system keychain and never shown again.',
+    secretsNote: 'Secrets are stored in the system keychain and never shown again. For safety, secret fields are emptied after each attempt.',
     add: 'Add portal',
     saveAndSignIn: 'Save and sign in',
     signInAgain: 'Try signing in again',
@@ -400,7 +401,8 @@ export default {
     valid: 'will run',
     skipped: 'skipped',
     reason: 'Reason',
-    detail: 'Value',
+    value: 'Cell in the file',
+    emptyCell: 'empty cell',
     nothingToRun: 'No row can run. Check the chosen columns and defaults.'
   },
   skipReason: {
@@ -409,6 +411,7 @@ export default {
     'not-positive': 'ID is not above 0',
     'too-large': 'ID is too large',
     'unknown-owner-type': 'Unknown CRM type',
+    'unsupported-owner-type': 'CRM type without triggers',
     'missing-owner-type': 'No CRM type',
     'bad-code': 'Invalid trigger code',
     'missing-code': 'No trigger code',
@@ -425,7 +428,7 @@ export default {
     burst: 'Requests at once',
     drain: 'Requests per second',
     operatingLimit: 'Server time, s',
-    operatingWindow: 'per window, s'
+    operatingWindow: 'Window, s'
   },
   batch: {
     title: 'Batch run',
@@ -489,8 +492,10 @@ export default {
     item: 'Item',
     code: 'Trigger',
     outcome: 'Outcome',
-    stage: 'Stage',
-    error: 'Error',
+    details: 'Stage or reason',
+    duplicateOf: 'repeats line {line}',
+    emptyCell: 'The ID cell is empty',
+    fileValue: 'As written in the file',
     attempts: 'Attempts',
     finishedAt: 'Done at',
     empty: 'No rows yet',
@@ -505,12 +510,14 @@ export default {
     exportFailed: 'Could not export',
     rerunFailed: 'Re-run failed ({n})',
     rerunUncertain: 'Re-run failed + uncertain ({n})',
+    rerunUncertainOnly: 'Re-run uncertain ({n})',
     rerunFailedTitle: 'Run the failed rows again?',
     rerunFailedBody: 'A new run is created from the {n} rows the portal refused. Fix the cause first (binding, permissions, code), or they will fail again.',
     rerunStart: 'Create and start',
     rerunUncertainTitle: 'Also re-run the uncertain rows?',
     rerunUncertainBody:
-      'Uncertain rows ({uncertain}) were sent, but no reliable answer came back: the portal may already have run them. Running them again can fire the trigger twice on the same item and move it back or repeat its robots. The new run also includes the {failed} failed rows.',
+      'Uncertain rows ({uncertain}) were sent, but no reliable answer came back: the portal may already have run them. Running them again can fire the trigger twice on the same item and move it back or repeat its robots.',
+    rerunAlsoFailed: 'The new run also includes the {failed} failed rows.',
     rerunUncertainConfirm: 'I understand, re-run them',
     rerunFailedError: 'Could not create the re-run'
   },

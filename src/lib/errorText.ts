@@ -54,6 +54,7 @@ export function errorTextKey(error: Pick<IpcError, 'code' | 'portalText' | 'kind
     REQUEST_TIMEOUT: 'timeout',
     REQUEST_ABORTED: 'abortedAfterSend',
     NON_JSON_RESPONSE: 'nonJson',
+    INTERRUPTED: 'interrupted',
     MALFORMED_RESPONSE: 'noAnswer',
     INSECURE_URL: 'insecureUrl',
     TOO_MANY_REDIRECTS: 'tooManyRedirects',

@@ -20,18 +20,18 @@ export function percent(done: number, total: number): number {
   return Math.min(100, Math.floor((done / total) * 1000) / 10)
 }
 
-/** Compact, with seconds: for per-row times in tables. */
-export function formatShortDateTime(iso: string | undefined, locale: string): string {
-  if (!iso) return ''
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' }).format(d)
-}
-
 /** Date and minutes, compact: for table cells. */
 export function formatCompactDateTime(iso: string | undefined, locale: string): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
   return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(d)
+}
+
+/** Time of day with seconds: for per-row times whose date the tooltip gives. */
+export function formatTime(iso: string | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(d)
 }

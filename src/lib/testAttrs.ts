@@ -9,3 +9,7 @@ export function inputAttrs(id: string, extra: Record<string, string> = {}): Inpu
 export function labelFor(id: string): { for: string } {
   return { for: id }
 }
+
+/** For inputs that take a secret: no autofill, no spell-check (which may send text to a
+ * dictionary service), no autocorrect. */
+export const SECRET_INPUT: Readonly<Record<string, string>> = { autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off', autocorrect: 'off' }

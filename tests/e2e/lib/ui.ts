@@ -5,11 +5,10 @@ import type { Locator, Page } from 'playwright-core'
 export const TIMEOUT = 15_000
 
 export type ViewName = 'portals' | 'triggers' | 'run-one' | 'batch' | 'history'
-const MENU_ORDER: readonly ViewName[] = ['portals', 'triggers', 'run-one', 'batch', 'history']
 
-/** A menu entry: by its data-testid, or by its place in the menu where naive-ui drops the attribute. */
+/** A menu entry. */
 export function navItem(page: Page, view: ViewName): Locator {
-  return page.getByTestId(`nav-${view}`).or(page.locator('nav .n-menu-item').nth(MENU_ORDER.indexOf(view)))
+  return page.getByTestId(`nav-${view}`)
 }
 
 export async function goto(page: Page, view: ViewName): Promise<Locator> {

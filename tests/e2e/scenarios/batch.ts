@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { RowsPage, RunProgressEvent, RunSummaryView } from '../../../electron/shared/ipc'
 import { FIXTURE_DIR, scenario, type World } from '../lib/harness'
-import { TIMEOUT, choose, dismissMessages, goto, pickProfile, until, waitForAttribute } from '../lib/ui'
+import { TIMEOUT, choose, dismissMessages, goto, pickProfile, portalSaid, setLook, until, waitForAttribute } from '../lib/ui'
 import { SIGN_IN_PORTAL } from './portals'
 
 const CSV = join(FIXTURE_DIR, 'deals.csv')
@@ -26,6 +26,22 @@ function lastProgress(world: World, runId: string): RunProgressEvent | undefined
 async function chooseTrigger(page: Page, code: string): Promise<void> {
   await page.getByTestId('batch-kind-app').click()
   await choose(page, page.getByTestId('batch-code-select'), code)
+}
+
+/** Opens a fresh Batch run form on an app portal. */
+export async function newBatchForm(page: Page, portal = SIGN_IN_PORTAL): Promise<void> {
+  await goto(page, 'batch')
+  const again = page.getByTestId('batch-new')
+  if (await again.isVisible()) await again.click()
+  await pickProfile(page, portal)
+}
+
+/** Uses pasted IDs as the rows and waits for the pre-flight check. */
+export async function pasteRows(page: Page, lines: string[]): Promise<void> {
+  await page.getByTestId('source-way-paste').click()
+  await page.getByTestId('paste-ids').fill(lines.join('\n'))
+  await page.getByTestId('paste-use').click()
+  await page.getByTestId('validation-summary').waitFor({ timeout: TIMEOUT })
 }
 
 /** Paces the run to one request every few seconds, so that it can be paused between batches. */
@@ -124,4 +140,58 @@ scenario('batch: a CSV with invalid and duplicate rows, paused, resumed, verifie
   assert.equal(dupes.length, 2)
   assert.equal(cell(lines.find((l) => l.startsWith('1001;'))!, 'verification'), 'moved NEW -> WON')
   world.shared.set('batchRun', runId)
+})
+
+scenario('batch: a trigger the app never registered pauses the run, explained in the admin\'s language', async (world) => {
+  const { page, sandbox } = world
+  const executes = sandbox.ledger().length
+  await newBatchForm(page)
+  await page.getByTestId('batch-kind-app').click()
+  // A typed code, not one from the list.
+  await page.getByTestId('batch-code-select').click()
+  await page.getByTestId('batch-code').fill('not_registered_here')
+  await page.keyboard.press('Enter')
+  await pasteRows(page, ['1', '2', '3'])
+  await waitForAttribute(page.getByTestId('validation-summary'), 'data-valid', '3')
+  await page.getByTestId('batch-start').click()
+  const monitor = page.getByTestId('run-monitor')
+  await monitor.waitFor({ timeout: TIMEOUT })
+  const runId = (await monitor.getAttribute('data-run-id'))!
+  await waitForAttribute(monitor.getByTestId('run-progress'), 'data-status', 'paused', 30_000)
+
+  // One clear message for the whole run: in words, with the portal's own text one click away.
+  const reason = monitor.getByTestId('pause-reason')
+  assert.match(await reason.innerText(), /no trigger with this code/)
+  assert.match(await portalSaid(reason), /not_registered_here is not registered/)
+  assert.equal(sandbox.ledger().length, executes, 'nothing was executed')
+  // The rows that met the error say the same, readable in the table, the portal's words folded.
+  const failed = monitor.getByTestId('results-table').locator('tr', { has: page.locator('[data-outcome="failed"]') }).first()
+  await failed.waitFor({ timeout: TIMEOUT })
+  const error = failed.locator('.row-error')
+  assert.match(await error.locator('summary').innerText(), /no trigger with this code/)
+  assert.equal(await error.locator('.portal-said').isVisible(), false)
+  await error.locator('summary').focus()
+  await page.keyboard.press('Enter')
+  assert.match(await error.locator('.portal-said').innerText(), /not_registered_here is not registered/)
+  await dismissMessages(page)
+  await world.screenshot('batch-paused-error-en')
+
+  // The same run from History, in Russian: the explanation follows the admin's language.
+  await setLook(page, { locale: 'ru', theme: 'light' })
+  await goto(page, 'history')
+  await page.getByTestId(`history-open-${runId}`).click()
+  const detail = page.locator(`[data-testid="run-monitor"][data-run-id="${runId}"]`)
+  await waitForAttribute(detail.getByTestId('run-progress'), 'data-status', 'paused')
+  assert.match(await detail.getByTestId('pause-reason').innerText(), /нет триггера с таким кодом/)
+  await world.screenshot('run-paused-error-ru')
+  await setLook(page, { locale: 'en', theme: 'light' })
+
+  // Stopped, so that no later screen offers to resume it.
+  await goto(page, 'history')
+  await page.getByTestId(`history-open-${runId}`).click()
+  await page.locator(`[data-testid="run-monitor"][data-run-id="${runId}"]`).getByTestId('run-cancel').click()
+  await page.getByTestId('confirm-cancel-run').click()
+  await until('the run to be cancelled', async () => (await world.invoke<RunSummaryView>('runs.get', runId)).status === 'cancelled')
+  // Leave on a screen that shows the startup notice of unfinished runs (History and run pages do not).
+  await goto(page, 'batch')
 })

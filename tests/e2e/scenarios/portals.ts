@@ -19,6 +19,14 @@ async function openAddDialog(page: Page, tab: 'webhook' | 'sign-in' | 'tokens'):
   await dialog.getByTestId(`way-${tab === 'sign-in' ? 'app' : tab}`).click()
 }
 
+/** No field of the page holds the secret any more (typed values live in the input's `value`
+ * property, which page.content() does not show, so both are read). */
+async function assertSecretGone(page: Page, secret: string, what: string): Promise<void> {
+  const values = await page.locator('input, textarea').evaluateAll((fields) => fields.map((f) => (f as unknown as { value: string }).value))
+  assert.ok(!values.some((v) => v.includes(secret)), `no input holds the ${what}`)
+  assert.ok(!(await page.content()).includes(secret), `the page's markup does not hold the ${what}`)
+}
+
 /** The card of a portal, once its connection test has answered; returns its profile id. */
 async function cardOf(world: World, name: string, ok: boolean): Promise<string> {
   const card = world.page.locator(`[data-testid^="portal-card-"][data-profile-name="${name}"]`)
@@ -39,9 +47,13 @@ scenario('portals: add a webhook portal', async (world) => {
   await openAddDialog(page, 'webhook')
   await page.getByTestId('webhook-url').fill(sandbox.adminWebhookUrl)
   await page.getByTestId('webhook-name').fill(WEBHOOK_PORTAL)
+  const url = page.getByTestId('webhook-url')
+  assert.equal(await url.getAttribute('type'), 'password', 'the webhook URL is masked')
+  assert.equal(await url.getAttribute('autocomplete'), 'off')
   await page.getByTestId('webhook-add-submit').click()
   const id = await cardOf(world, WEBHOOK_PORTAL, true)
   world.shared.set('webhookProfile', id)
+  await assertSecretGone(page, new URL(sandbox.adminWebhookUrl).pathname.split('/')[3]!, 'webhook secret')
 
   const card = page.getByTestId(`portal-card-${id}`)
   // A webhook reaches the CRM but has no app context: webhook triggers only.
@@ -66,7 +78,26 @@ scenario('portals: add an app portal by token pair', async (world) => {
   await page.getByTestId('tokens-add-submit').click()
   const id = await cardOf(world, TOKENS_PORTAL, true)
   world.shared.set('tokensProfile', id)
+  for (const [what, secret] of [['client secret', sandbox.app.clientSecret], ['access token', tokens.access_token], ['refresh token', tokens.refresh_token]] as const)
+    await assertSecretGone(page, secret, what)
   assert.match(await page.getByTestId(`portal-card-${id}`).getByTestId('can-run-app').innerText(), /^✓/)
+})
+
+scenario('portals: a closed add dialog keeps no secret', async (world) => {
+  const { page } = world
+  const typed = 'e2e-typed-then-abandoned-secret'
+  await openAddDialog(page, 'sign-in')
+  await page.getByTestId('sign-in-client-secret').fill(typed)
+  // Another way and back: the form kept alive while hidden forgot the secret, not the rest.
+  await page.getByTestId('sign-in-client-id').fill('local.kept')
+  await page.getByTestId('portal-add-dialog').getByTestId('way-webhook').click()
+  await page.getByTestId('portal-add-dialog').getByTestId('way-app').click()
+  assert.equal(await page.getByTestId('sign-in-client-secret').inputValue(), '')
+  assert.equal(await page.getByTestId('sign-in-client-id').inputValue(), 'local.kept')
+  await page.getByTestId('sign-in-client-secret').fill(typed)
+  await page.keyboard.press('Escape')
+  await page.getByTestId('portal-add-dialog').waitFor({ state: 'detached', timeout: TIMEOUT })
+  await assertSecretGone(page, typed, 'secret typed into a closed dialog')
 })
 
 scenario('portals: add an app portal through the sign-in flow', async (world) => {

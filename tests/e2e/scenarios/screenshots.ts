@@ -5,8 +5,17 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { FIXTURE_DIR, scenario, type World } from '../lib/harness'
-import { TIMEOUT, choose, dismissMessages, goto, pickProfile, setLook } from '../lib/ui'
-import { SIGN_IN_PORTAL } from './portals'
+import { emitToPage } from '../lib/bridge'
+import { TIMEOUT, choose, dismissMessages, goto, pickProfile, setLook, until, waitForAttribute } from '../lib/ui'
+import { newBatchForm, pasteRows } from './batch'
+import { SIGN_IN_PORTAL, TOKENS_PORTAL } from './portals'
+
+/** Which 'batch' request of the mixed run the portal answers with a bare 500: the first is the
+ * stage check's read before, the second the one-row probe that opens a profile's first run
+ * (later batches may overlap, so their order is not fixed). */
+const MIXED_FAULT_AFTER = 1
+/** Enough rows for several batches, so that only one of them is uncertain. */
+const MIXED_ITEMS = 120
 
 type Locale = 'en' | 'ru'
 
@@ -45,9 +54,10 @@ async function shootAll(world: World, locale: Locale, suffix = locale): Promise<
   const again = page.getByTestId('batch-new')
   if (await again.isVisible()) await again.click()
   await pickProfile(page, SIGN_IN_PORTAL)
+  // Run one loaded the CRM types already: the new form fills its type from that cache.
+  await page.getByTestId('owner-type-select').getByText(/\(2\)/).waitFor({ timeout: TIMEOUT })
   await page.getByTestId('batch-kind-app').click()
   await choose(page, page.getByTestId('batch-code-select'), 'deal_won')
-  await choose(page, page.getByTestId('owner-type-select'), /\(2\)/)
   dialogs.openCsv.push(join(FIXTURE_DIR, 'deals.csv'))
   await page.getByTestId('csv-open').click()
   await page.getByTestId('validation-summary').waitFor({ timeout: TIMEOUT })
@@ -62,6 +72,34 @@ async function shootAll(world: World, locale: Locale, suffix = locale): Promise<
   await world.screenshot(`run-${suffix}`)
 }
 
+/** The README's picture: a finished batch with every kind of outcome, verification included. */
+scenario('screenshots: a batch with mixed outcomes (README)', async (world) => {
+  const { page, sandbox } = world
+  await setLook(page, { locale: 'en', theme: 'light' })
+  sandbox.generateItems(2, 4001, MIXED_ITEMS, 'NEW')
+  const ids = Array.from({ length: MIXED_ITEMS }, (_, i) => String(4001 + i))
+  // Rows the check skips, an item the portal does not have, one already at the stage.
+  const rows = [...ids.slice(0, 3), 'x17', ...ids.slice(3, 6), '4002', '99999', '9', '-3', ...ids.slice(6)]
+  // A portal profile no batch has used yet: its first run opens with the one-row probe.
+  await newBatchForm(page, TOKENS_PORTAL)
+  await page.getByTestId('batch-kind-app').click()
+  await choose(page, page.getByTestId('batch-code-select'), 'deal_won')
+  await pasteRows(page, rows)
+  // One batch is answered with a bare 500 after the portal ran it: those rows are uncertain.
+  sandbox.addFaults([{ method: 'batch', fault: 'error500-after', after: MIXED_FAULT_AFTER, times: 1 }])
+  await page.getByTestId('batch-start').click()
+  const monitor = page.getByTestId('run-monitor')
+  await waitForAttribute(monitor.getByTestId('run-progress'), 'data-status', 'finished', 60_000)
+  sandbox.clearFaults()
+  for (const outcome of ['succeeded', 'uncertain', 'skipped'])
+    assert.notEqual(await monitor.getByTestId(`count-${outcome}`).getAttribute('data-count'), '0', `some rows ${outcome}`)
+  await monitor.getByTestId('results-table').locator('[data-verification="moved"]').first().waitFor({ timeout: TIMEOUT })
+  await dismissMessages(page)
+  // The pointer rests where Start was, over the table now: move it off so no row is highlighted.
+  await page.mouse.move(0, 0)
+  await world.screenshot('en-batch-running')
+})
+
 scenario('screenshots: every main screen in English, Russian and the dark theme', async (world) => {
   const { page } = world
   await setLook(page, { locale: 'en', theme: 'light' })
@@ -69,7 +107,10 @@ scenario('screenshots: every main screen in English, Russian and the dark theme'
   await setLook(page, { locale: 'ru', theme: 'light' })
   await shootAll(world, 'ru')
 
-  await setLook(page, { locale: 'en', theme: 'dark' })
+  // View → Toggle Dark Theme in the application menu arrives as an app.command event.
+  await setLook(page, { locale: 'en', theme: 'light' })
+  await emitToPage(page, 'app.command', { command: 'toggle-theme' })
+  await until('the dark theme', async () => String(await page.evaluate(`localStorage.getItem('trigger-runner.settings')`)).includes('"dark"'))
   await goto(page, 'portals')
   await world.screenshot('portals-dark-en')
   await goto(page, 'history')

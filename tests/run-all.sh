@@ -29,7 +29,7 @@ stage typecheck npm run --silent typecheck
 stage lint npm run --silent lint
 stage build npm run --silent build
 vitest_stage unit
-vitest_stage keychain -c tests/keychain/vitest.config.ts
+vitest_stage keychain -c tests/keychain/vitest.config.mts
 vitest_stage crash -c tests/crash/vitest.config.ts
 vitest_stage cli -c tests/cli/vitest.config.ts
 # The e2e runner (tsx script driving Chromium) ends with its own "N passed, N failed" line.

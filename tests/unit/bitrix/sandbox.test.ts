@@ -1,6 +1,6 @@
 // The REST core against the sandbox portal over real HTTP: webhook and OAuth calls, token
 // rotation, batch, and the classification of the portal's real answers.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   BitrixError,
   buildAuthorizeUrl,
@@ -13,7 +13,7 @@ import {
   type OAuthCredentials,
   type ResponseInfo
 } from '../../../electron/core/bitrix'
-import { SEED_TRIGGERS, startSandbox, type Sandbox, type SandboxTokenPair } from '../../../sandbox'
+import { SEED_TRIGGERS, startSandbox, type Sandbox, type SandboxOptions, type SandboxTokenPair } from '../../../sandbox'
 import { errorTexts } from './local-server'
 
 let sb: Sandbox
@@ -21,7 +21,8 @@ let sb: Sandbox
 const secrets: string[] = []
 
 beforeAll(async () => {
-  sb = await startSandbox({ rate: false, operating: false, triggerCostMs: 1, requestCapMs: 600 })
+  // The default request cap (60 s): no stall of a loaded machine can cut an ordinary call.
+  sb = await startSandbox({ rate: false, operating: false, triggerCostMs: 1 })
   for (const url of [sb.adminWebhookUrl, sb.userWebhookUrl, sb.noCrmWebhookUrl]) secrets.push(new URL(url).pathname.split('/')[3]!)
   secrets.push(sb.app.clientSecret, sb.otherApp.clientSecret)
 })
@@ -33,11 +34,23 @@ beforeEach(() => {
   sb.clearLedger()
 })
 
-function oauthCredentials(pair: SandboxTokenPair = sb.issueTokens()): OAuthCredentials {
-  secrets.push(pair.access_token, pair.refresh_token)
+/** Credentials of the portal's main app; `portal` defaults to the shared sandbox. */
+function oauthCredentials(pair?: SandboxTokenPair, portal: Sandbox = sb): OAuthCredentials {
+  const tokens = pair ?? portal.issueTokens()
+  secrets.push(tokens.access_token, tokens.refresh_token, portal.app.clientSecret)
   return {
-    kind: 'oauth', clientId: sb.app.clientId, clientSecret: sb.app.clientSecret, accessToken: pair.access_token,
-    refreshToken: pair.refresh_token, expires: pair.expires, clientEndpoint: pair.client_endpoint, oauthServer: sb.url
+    kind: 'oauth', clientId: portal.app.clientId, clientSecret: portal.app.clientSecret, accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token, expires: tokens.expires, clientEndpoint: tokens.client_endpoint, oauthServer: portal.url
+  }
+}
+
+/** Runs `body` against a sandbox of its own, closed afterwards. */
+async function withSandbox(options: SandboxOptions, body: (portal: Sandbox) => Promise<void>): Promise<void> {
+  const portal = await startSandbox(options)
+  try {
+    await body(portal)
+  } finally {
+    await portal.close()
   }
 }
 
@@ -238,8 +251,7 @@ describe('batch', () => {
       ['html', 'NON_JSON_RESPONSE', 'ambiguous'],
       ['error500-after', 'NON_JSON_RESPONSE', 'ambiguous'],
       ['drop-after', 'NETWORK_ERROR', 'ambiguous'],
-      ['refuse', 'NETWORK_ERROR', 'ambiguous'],
-      ['hang', 'NETWORK_ERROR', 'ambiguous']
+      ['refuse', 'NETWORK_ERROR', 'ambiguous']
     ]
     for (const [fault, code, kind] of cases) {
       sb.addFaults([{ method: 'batch', fault }])
@@ -252,47 +264,71 @@ describe('batch', () => {
     expect(sb.ledger().length).toBe(3)
   })
 
+  it('a batch the portal cuts at its request cap is an ambiguous NETWORK_ERROR for the whole batch', async () => {
+    // A short cap on a portal of its own: the hanging batch is the only request it could cut.
+    await withSandbox({ rate: false, operating: false, requestCapMs: 300 }, async (portal) => {
+      portal.addFaults([{ method: 'batch', fault: 'hang' }])
+      const err = await failure(createBitrixClient({ credentials: oauthCredentials(undefined, portal) }).batch([execute('x1', 1)]))
+      expect(err).toMatchObject({ code: 'NETWORK_ERROR', kind: 'ambiguous', method: 'batch' })
+      expect(portal.stats().requests).toBe(1)
+      expect(portal.ledger()).toEqual([])
+    })
+  })
+
   it('a client timeout shorter than the portal cap is REQUEST_TIMEOUT', async () => {
-    sb.addFaults([{ method: 'crm.automation.trigger.execute', fault: 'hang' }])
-    const err = await failure(createBitrixClient({ credentials: oauthCredentials(), timeoutMs: 200 }).call('crm.automation.trigger.execute', { CODE: SEED_TRIGGERS.dealWon, OWNER_TYPE_ID: 2, OWNER_ID: 701 }))
-    expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT', kind: 'ambiguous' })
+    // Both deadlines are timers the test moves only once the portal holds the request: with real
+    // ones, a stall of a loaded machine before the connect would make it CONNECTION_FAILED instead.
+    await withSandbox({ rate: false, operating: false, requestCapMs: 60_000 }, async (portal) => {
+      portal.addFaults([{ method: 'crm.automation.trigger.execute', fault: 'hang' }])
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      try {
+        const client = createBitrixClient({ credentials: oauthCredentials(undefined, portal), timeoutMs: 30_000 })
+        const pending = failure(client.call('crm.automation.trigger.execute', { CODE: SEED_TRIGGERS.dealWon, OWNER_TYPE_ID: 2, OWNER_ID: 1 }))
+        await vi.waitFor(() => expect(portal.stats().requests).toBe(1), { timeout: 10_000 })
+        vi.advanceTimersByTime(30_000)
+        expect(await pending).toMatchObject({ code: 'REQUEST_TIMEOUT', kind: 'ambiguous' })
+      } finally {
+        vi.useRealTimers()
+      }
+    })
   })
 })
 
 describe('limits', () => {
-  it('503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT are retry-safe and reach onResponse', async () => {
-    const tight = await startSandbox({ rate: { burst: 2, drainPerSec: 0.01 }, operating: { limitSec: 0.15, windowSec: 600 }, triggerCostMs: 120 })
-    try {
-      const seen: ResponseInfo[] = []
-      const pair = tight.issueTokens()
-      secrets.push(pair.access_token, pair.refresh_token, tight.app.clientSecret)
-      const client = createBitrixClient({
-        credentials: { kind: 'oauth', clientId: tight.app.clientId, clientSecret: tight.app.clientSecret, accessToken: pair.access_token, refreshToken: pair.refresh_token, expires: pair.expires, clientEndpoint: pair.client_endpoint, oauthServer: tight.url },
-        onResponse: (i) => seen.push(i)
-      })
-      const exec = (id: number): Promise<unknown> => client.call('crm.automation.trigger.execute', { CODE: SEED_TRIGGERS.dealWon, OWNER_TYPE_ID: 2, OWNER_ID: id })
+  /** An OAuth client of its own sandbox that records every answer it hears. */
+  function observedClient(portal: Sandbox): { seen: ResponseInfo[]; exec: (id: number) => Promise<unknown> } {
+    const seen: ResponseInfo[] = []
+    const client = createBitrixClient({ credentials: oauthCredentials(undefined, portal), onResponse: (i) => seen.push(i) })
+    const exec = (id: number): Promise<unknown> => client.call('crm.automation.trigger.execute', { CODE: SEED_TRIGGERS.dealWon, OWNER_TYPE_ID: 2, OWNER_ID: id })
+    return { seen, exec }
+  }
+
+  it('503 QUERY_LIMIT_EXCEEDED is retry-safe and reaches onResponse', async () => {
+    // A bucket that never drains: the third request is over the burst however long the first two took.
+    // The operating budget is on (and records every run) only so the answers carry `operating`.
+    await withSandbox({ rate: { burst: 2, drainPerSec: 0 }, operating: { limitSec: 480, windowSec: 600 }, operatingMinRecordedSec: 0, triggerCostMs: 1 }, async (portal) => {
+      const { seen, exec } = observedClient(portal)
       await exec(1)
       await exec(2)
       const limited = await failure(exec(3))
       expect(limited).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', kind: 'retry-safe', status: 503 })
       expect(seen.map((i) => [i.status, i.code])).toEqual([[200, undefined], [200, undefined], [503, 'QUERY_LIMIT_EXCEEDED']])
       expect(seen[0]?.time?.operating).toBeGreaterThan(0)
+      expect(portal.ledger().map((e) => e.ownerId)).toEqual([1, 2])
+    })
+  })
 
-      const operating = await startSandbox({ rate: false, operating: { limitSec: 0.15, windowSec: 600 }, triggerCostMs: 120 })
-      try {
-        const p2 = operating.issueTokens()
-        secrets.push(p2.access_token, p2.refresh_token, operating.app.clientSecret)
-        const c2 = createBitrixClient({ credentials: { kind: 'oauth', clientId: operating.app.clientId, clientSecret: operating.app.clientSecret, accessToken: p2.access_token, refreshToken: p2.refresh_token, expires: p2.expires, clientEndpoint: p2.client_endpoint, oauthServer: operating.url } })
-        const run = (id: number): Promise<unknown> => c2.call('crm.automation.trigger.execute', { CODE: SEED_TRIGGERS.dealWon, OWNER_TYPE_ID: 2, OWNER_ID: id })
-        await run(1)
-        await run(2)
-        const blocked = await failure(run(3))
-        expect(blocked).toMatchObject({ code: 'OPERATION_TIME_LIMIT', kind: 'retry-safe', status: 429 })
-      } finally {
-        await operating.close()
-      }
-    } finally {
-      await tight.close()
-    }
+  it('429 OPERATION_TIME_LIMIT is retry-safe and reaches onResponse', async () => {
+    // One run really sleeps 60 ms, so it alone crosses a 0.03 s budget whatever the machine's load
+    // adds; the budget is checked before each call, so the second call is the one blocked.
+    await withSandbox({ rate: false, operating: { limitSec: 0.03, windowSec: 600 }, operatingMinRecordedSec: 0, triggerCostMs: 60 }, async (portal) => {
+      const { seen, exec } = observedClient(portal)
+      await exec(1)
+      const blocked = await failure(exec(2))
+      expect(blocked).toMatchObject({ code: 'OPERATION_TIME_LIMIT', kind: 'retry-safe', status: 429 })
+      expect(seen.map((i) => [i.status, i.code])).toEqual([[200, undefined], [429, 'OPERATION_TIME_LIMIT']])
+      expect(seen[0]?.time?.operating).toBeGreaterThan(0.03)
+      expect(portal.ledger().map((e) => e.ownerId)).toEqual([1])
+    })
   })
 })

@@ -7,7 +7,7 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BitrixError, createBitrixClient, type Credentials, type ResponseInfo } from '../../../electron/core/bitrix'
 import { closedPort, errorTexts, sendJson, startLocalServer, type LocalServer } from './local-server'
 
@@ -179,11 +179,20 @@ describe('REST transport', () => {
     const s = await server(() => {
       /* never answers */
     })
-    const err = await failure(createBitrixClient({ credentials: webhook(s.origin), timeoutMs: 300 }).call('crm.automation.trigger', { target: 'DEAL_1' }))
-    expect(err.code).toBe('REQUEST_TIMEOUT')
-    expect(err.kind).toBe('ambiguous')
-    expect(err.status).toBe(0)
-    expect(s.seen).toHaveLength(1)
+    // The deadline is a timer the test moves only once the server holds the request: with a real
+    // one, a stall of a loaded machine before the connect would make it CONNECTION_FAILED instead.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const pending = failure(createBitrixClient({ credentials: webhook(s.origin), timeoutMs: 30_000 }).call('crm.automation.trigger', { target: 'DEAL_1' }))
+      await vi.waitFor(() => expect(s.seen).toHaveLength(1), { timeout: 10_000 })
+      vi.advanceTimersByTime(30_000)
+      const err = await pending
+      expect(err.code).toBe('REQUEST_TIMEOUT')
+      expect(err.kind).toBe('ambiguous')
+      expect(err.status).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('a reset after the body was read is an ambiguous NETWORK_ERROR', async () => {
@@ -291,7 +300,7 @@ describe('REST transport', () => {
 
     const controller = new AbortController()
     const pending = client.call('profile', {}, { signal: controller.signal })
-    await expect.poll(() => s.seen.length).toBe(1)
+    await expect.poll(() => s.seen.length, { timeout: 10_000 }).toBe(1)
     controller.abort()
     const after = await failure(pending)
     expect(after).toMatchObject({ code: 'REQUEST_ABORTED', kind: 'ambiguous' })

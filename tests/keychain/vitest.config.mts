@@ -1,5 +1,5 @@
 // Keychain tests: real keytar against gnome-keyring. Run them only inside the throwaway keyring:
-//   bash tests/with-keyring.sh npx vitest run -c tests/keychain/vitest.config.ts
+//   bash tests/with-keyring.sh npx vitest run -c tests/keychain/vitest.config.mts
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({

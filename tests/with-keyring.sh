@@ -2,7 +2,7 @@
 # Runs CMD against a real but throwaway Secret Service: a private D-Bus session holding an
 # unlocked gnome-keyring whose files live in a temporary HOME. The keychain tests use it so
 # that keytar talks to the same daemon a Linux desktop has, without touching the user's keyring.
-#   bash tests/with-keyring.sh npx vitest run -c tests/keychain/vitest.config.ts
+#   bash tests/with-keyring.sh npx vitest run -c tests/keychain/vitest.config.mts
 # Needs the Debian packages gnome-keyring, dbus, dbus-x11 and libsecret-1-0.
 # The "Failed to set fd limit" line printed by dbus-daemon in containers is harmless.
 set -u

@@ -1,5 +1,5 @@
 // Crash recovery: runs in child processes killed with SIGKILL, resumed here.
-//   npx vitest run -c tests/crash/vitest.config.ts
+//   npx vitest run -c tests/crash/vitest.config.mts
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 // The CLI tests spawn the built CLI (out/main/cli.js) against a sandbox portal in the test
 // process and the real keychain. Run inside a throwaway keyring:
-//   bash tests/with-keyring.sh npx vitest run -c tests/cli/vitest.config.ts
+//   bash tests/with-keyring.sh npx vitest run -c tests/cli/vitest.config.mts
 export default defineConfig({
   test: {
     environment: 'node',

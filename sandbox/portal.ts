@@ -32,7 +32,7 @@ export async function launch(options: SandboxOptions = {}): Promise<{ sandbox: S
   let origin = ''
   const oauth = new OAuthServer(state, now, options.tokenTtlSec ?? 3600, () => origin, randomBytes(16).toString('hex'))
   // A handler crash is a sandbox bug: always reported, even without `log`.
-  const dispatcher = new Dispatcher(state, limiter, now, (line) => process.stderr.write(`${line}\n`))
+  const dispatcher = new Dispatcher(state, limiter, now, (line) => process.stderr.write(`${line}\n`), options.operatingAccounting)
 
   const server = createServer(
     createHandler({

@@ -18,6 +18,10 @@ export interface SandboxOptions {
   tokenTtlSec?: number
   /** Operating runs shorter than this are not recorded ([src] LoadLimiter: 0.1 s). Default 0.1; 0 records every run. */
   operatingMinRecordedSec?: number
+  /** What the operating budget is charged per call. 'measured' (default): the handler's real
+   * processing time, as on a portal. 'nominal': only the configured trigger cost it spent (0 for
+   * other methods), so a loaded machine's pauses cannot push a compressed budget over. */
+  operatingAccounting?: 'measured' | 'nominal'
   /** Redirect URI of the main app (default `${url}/local-app/handler`, which serves a small page). */
   redirectUri?: string
   /** Seed for the deterministic fault generator. */

@@ -22,6 +22,10 @@ export interface SandboxOptions {
    * processing time, as on a portal. 'nominal': only the configured trigger cost it spent (0 for
    * other methods), so a loaded machine's pauses cannot push a compressed budget over. */
   operatingAccounting?: 'measured' | 'nominal'
+  /** How `time` is written. 'whole-second' (default, current cloud): `start` in whole seconds and
+   * `processing: 0`, so `duration` carries up to a second never spent. 'fractional': the older
+   * format with a microsecond `start` and the real processing time. */
+  timeFormat?: 'whole-second' | 'fractional'
   /** Redirect URI of the main app (default `${url}/local-app/handler`, which serves a small page). */
   redirectUri?: string
   /** Seed for the deterministic fault generator. */

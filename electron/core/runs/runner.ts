@@ -9,8 +9,10 @@
 //   journal   the batch's intent is on disk before it is sent; outcomes follow.
 // Answers are sorted per row (DESIGN.md, Outcomes): a label's result → succeeded; its error →
 // failed (definite), uncertain (ambiguous: INTERNAL_SERVER_ERROR...), or back into the queue as
-// a single row when the portal guarantees it did not run (QUERY_LIMIT_EXCEEDED,
-// OPERATION_TIME_LIMIT), up to `maxAttempts` sends; a label missing from the answer →
+// a single row when the portal guarantees it did not run: QUERY_LIMIT_EXCEEDED up to
+// `maxAttempts` sends, OPERATION_TIME_LIMIT without using an attempt (the row waits for the
+// budget). What a call cost the budget comes from pacing/server-cost.ts (never a whole-second
+// `start`'s padding); a label missing from the answer →
 // uncertain. Envelope failures: retry-safe → the whole batch is pending again; ambiguous
 // (timeout, reset, HTML, 5xx without a code) → every row uncertain, never re-sent; run-fatal
 // (auth, ACCESS_DENIED, unregistered trigger...) → rows pending again and the run pauses with
@@ -23,6 +25,7 @@ import { isBitrixError } from '../bitrix/errors'
 import type { Clock } from '../bitrix/pacing/clock'
 import type { OperatingGovernor, OperatingReservation } from '../bitrix/pacing/operating-governor'
 import type { RequestGovernor } from '../bitrix/pacing/request-governor'
+import { ServerCostModel } from '../bitrix/pacing/server-cost'
 import { plainMessage } from '../bitrix/plain-message'
 import type { BatchItemResult, BatchResponse, BitrixClient } from '../bitrix/types'
 import { rowLabel, triggerCommand, triggerMethod } from './commands'
@@ -109,6 +112,8 @@ export class RunSession {
   private readonly method: string
   private readonly meter: ProgressMeter
   private readonly waker = new Waker()
+  /** What each call really cost the operating budget (never a whole-second start's padding). */
+  private readonly costs = new ServerCostModel()
   private readonly inFlight = new Set<Promise<void>>()
   private batchesInFlight = 0
   private nextBatch: number
@@ -289,6 +294,7 @@ export class RunSession {
       }
       await hooks?.afterIntent?.(batch, rows)
       const t0 = clock.now()
+      const ticket = this.costs.sent(this.method)
       let answer: BatchResponse
       try {
         answer = await client.batch(commands, { halt: false })
@@ -297,7 +303,7 @@ export class RunSession {
         return
       }
       this.learnLatency(clock.now() - t0, rows.length)
-      await this.onAnswer(batch, rows, reservation, answer, clock.now() - t0)
+      await this.onAnswer(batch, rows, reservation, answer, clock.now() - t0, ticket)
     } finally {
       // Settled or released above; if an internal error cut in, give the budget back.
       reservation.release()
@@ -306,7 +312,7 @@ export class RunSession {
     }
   }
 
-  private async onAnswer(batch: number, rows: number[], reservation: OperatingReservation, answer: BatchResponse, wallMs: number): Promise<void> {
+  private async onAnswer(batch: number, rows: number[], reservation: OperatingReservation, answer: BatchResponse, wallMs: number, ticket: number): Promise<void> {
     const { clock, request, operating, meta, journal } = this.deps
     request.onAccepted()
     this.transientFailures = 0
@@ -314,7 +320,10 @@ export class RunSession {
     const byLabel = new Map<string, BatchItemResult>(answer.items.map((item) => [item.label, item]))
     const records: JournalRecord[] = []
     const requeue: number[] = []
+    /** Rows the budget refused: they did not run, so the send does not count against them. */
+    const budgetRefused: number[] = []
     const costs: number[] = []
+    const costOf = this.costs.answered(this.method, ticket, ...ranTimes(answer.items, rows.length), wallMs / 1000, rows.length)
     let unmeasured = 0
     let counters: RestTime | undefined
     let budgetHit = false
@@ -329,7 +338,7 @@ export class RunSession {
       const item = byLabel.get(rowLabel(r))
       const time = item && item.state !== 'absent' ? item.time : undefined
       if (time?.operating !== undefined) counters = time
-      const cost = time?.duration !== undefined ? Math.max(time.duration, time.processing ?? 0) : undefined
+      const cost = costOf(time)
       if (!item || item.state === 'absent') {
         settle(r, 'uncertain', NO_ANSWER)
         unmeasured++
@@ -341,7 +350,12 @@ export class RunSession {
         const error = item.error
         if (error.kind === 'retry-safe') {
           // Rejected before it ran: no cost, and a later batch may carry it.
-          if (error.code.toUpperCase() === 'OPERATION_TIME_LIMIT') budgetHit = true
+          if (error.code.toUpperCase() === 'OPERATION_TIME_LIMIT') {
+            // The budget guarantees nothing ran: the row waits for the budget, however often.
+            budgetHit = true
+            budgetRefused.push(r)
+            continue
+          }
           if (error.code.toUpperCase() === 'QUERY_LIMIT_EXCEEDED') rateHit = true
           if ((this.table.attempts[r] as number) >= meta.options.maxAttempts) settle(r, 'failed', error)
           else requeue.push(r)
@@ -355,7 +369,8 @@ export class RunSession {
     }
     // Without per-command timings, the batch's own duration spread over its commands.
     if (costs.length === 0 && unmeasured > 0) {
-      const total = answer.time?.duration ?? wallMs / 1000
+      // Never more than the wall time: a whole-second start pads the envelope's duration.
+      const total = Math.min(answer.time?.duration ?? Infinity, wallMs / 1000)
       costs.push(...Array<number>(unmeasured).fill(total / unmeasured))
       unmeasured = 0
     }
@@ -370,10 +385,19 @@ export class RunSession {
     if (requeue.length > 0) {
       records.push({ t: 'release', batch, rows: requeue, counted: true, at })
       for (const r of requeue) this.table.open[r] = 0
-      this.planner.giveBack(requeue)
     }
+    if (budgetRefused.length > 0) {
+      records.push({ t: 'release', batch, rows: budgetRefused, counted: false, at })
+      for (const r of budgetRefused) {
+        this.table.open[r] = 0
+        this.table.attempts[r] = Math.max(0, (this.table.attempts[r] as number) - 1)
+      }
+    }
+    const back = [...budgetRefused, ...requeue]
+    if (back.length > 0) this.planner.giveBack(back)
     await journal.append(records)
-    this.rowsDone(rows.length - requeue.length, rows.filter((r) => !requeue.includes(r)))
+    const returned = new Set(back)
+    this.rowsDone(rows.length - back.length, rows.filter((r) => !returned.has(r)))
     if (fatal) this.pause(plainMessage(fatal), fatal)
   }
 
@@ -472,6 +496,8 @@ export class RunSession {
     const { client, request, operating, journal } = this.deps
     try {
       let answer: BatchResponse
+      const t0 = this.deps.clock.now()
+      const ticket = this.costs.sent(READ_METHOD)
       try {
         answer = await client.batch(read.commands, { halt: false })
       } catch (err) {
@@ -488,7 +514,9 @@ export class RunSession {
         return
       }
       request.onAccepted()
-      const outcome = applyStageRead(this.table, read, answer.items)
+      const wallSec = (this.deps.clock.now() - t0) / 1000
+      const costOf = this.costs.answered(READ_METHOD, ticket, ...ranTimes(answer.items, read.commands.length), wallSec, read.commands.length)
+      const outcome = applyStageRead(this.table, read, answer.items, costOf)
       reservation.settle(outcome.costs, Math.max(0, read.commands.length - outcome.costs.length))
       const counters = answer.items.map((i) => (i.state === 'absent' ? undefined : i.time)).filter((t) => t?.operating !== undefined).pop()
       operating.observe(READ_METHOD, counters)
@@ -574,6 +602,19 @@ export class RunSession {
       // A listener's failure must not stop the run.
     }
   }
+}
+
+/** The `time` blocks of the commands that ran, and how many ran (a command the portal refused
+ * before running it, 429 or 503, did not). */
+function ranTimes(items: readonly BatchItemResult[], sent: number): [RestTime[], number] {
+  const times: RestTime[] = []
+  let refused = 0
+  for (const item of items) {
+    if (item.state === 'absent') continue
+    if (item.time) times.push(item.time)
+    if (item.state !== 'ok' && item.error.kind === 'retry-safe') refused++
+  }
+  return [times, Math.max(0, sent - refused)]
 }
 
 function errorInfo(err: unknown): ErrorInfo {

@@ -1,7 +1,7 @@
 // Turns `run --csv FILE ...` into a run the core can start: inspect the file, map its columns
 // from the command line, then plan the run exactly as the desktop app does (core's planCsvRun).
 import { basename, resolve } from 'node:path'
-import type { PlanPreset, Profile, TriggerKind } from '../shared/domain'
+import type { OperatingLimits, PlanPreset, Profile, RateLimits, TriggerKind } from '../shared/domain'
 import { ownerTypeResolver, planCsvRun, type CsvRunPlan } from '../core/runs/csv-run'
 import { inspectCsv } from '../core/runs/csv-inspect'
 import type { OwnerTypeCatalog } from '../core/triggers/owner-types'
@@ -16,6 +16,9 @@ export interface FileRunOptions extends ColumnOptions {
   ownerType?: string
   verify: boolean
   plan: PlanPreset
+  /** With the custom plan (--operating-budget, --burst...): the limits to pace by. */
+  rate?: RateLimits
+  operating?: OperatingLimits
 }
 
 /** Skipped rows described on the terminal (--json gives all the plan has). */
@@ -39,7 +42,7 @@ export async function prepareFileRun(profile: Profile, catalog: OwnerTypeCatalog
     source: { name: basename(path), input: path, path, mapping },
     defaults: { ...(ownerTypeId !== undefined && { ownerTypeId }), ...(opts.code && { code: opts.code }) },
     catalog,
-    options: { verify: opts.verify, plan: opts.plan }
+    options: { verify: opts.verify, plan: opts.plan, ...(opts.rate && { rate: opts.rate }), ...(opts.operating && { operating: opts.operating }) }
   })
 }
 

@@ -11,8 +11,9 @@ import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
+import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
 
-interface RunOptions extends ColumnOptions {
+interface RunOptions extends ColumnOptions, PacingFlags {
   profile?: string
   code?: string
   ownerType?: string
@@ -24,10 +25,22 @@ interface RunOptions extends ColumnOptions {
   dryRun?: boolean
 }
 
-const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan']
+const CSV_ONLY: (keyof RunOptions)[] = [
+  'idColumn',
+  'ownerTypeColumn',
+  'codeColumn',
+  'header',
+  'delimiter',
+  'dryRun',
+  'plan',
+  'operatingBudget',
+  'operatingWindow',
+  'burst',
+  'drain'
+]
 
 export function registerRun(program: Command, session: Session): void {
-  program
+  const command = program
     .command('run')
     .description('fire a trigger on one item (--id) or on every row of a CSV file (--csv)')
     .option('--profile <profile>', 'profile name or id (may be left out when there is only one)')
@@ -45,13 +58,16 @@ export function registerRun(program: Command, session: Session): void {
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
     .option('--dry-run', 'file: check the rows, print the summary, send nothing')
+  for (const option of pacingOptions()) command.addOption(option)
+  command
     .addHelpText(
       'after',
       `
 Examples:
   b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
   b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
-  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run`
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --operating-budget 240`
     )
     .action(action(session, run))
 }
@@ -119,7 +135,7 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
     path,
     kind: kindFor(profile, opts),
     verify: Boolean(opts.verify),
-    plan: opts.plan ?? profile.plan
+    ...pacingFor(opts.plan ?? profile.plan, opts)
   })
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
   for (const line of validationLines(planned)) ctx.out.line(line)

@@ -586,7 +586,11 @@ export class RunSession {
     // window sustains is the better guide.
     const sustained = operating.state(this.method).sustainedCallsPerSec
     const pace = event.binding === 'operating' && sustained !== undefined ? sustained : rate
-    if (counts.pending > 0 && pace > 0) event.etaSeconds = Math.round(counts.pending / pace)
+    if (counts.pending > 0 && pace > 0) {
+      // While the run waits for the budget, nothing moves until the wait is over: count it.
+      const waitSec = event.waitingUntil !== undefined ? Math.max(0, (event.waitingUntil - this.deps.clock.now()) / 1000) : 0
+      event.etaSeconds = Math.round(waitSec + counts.pending / pace)
+    }
     if (this.stopping?.kind === 'pause' && this.stopping.reason) {
       event.pauseReason = this.stopping.reason
       if (this.stopping.error) event.pauseError = pauseError(this.stopping.reason, this.stopping.error)

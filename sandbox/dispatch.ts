@@ -51,7 +51,10 @@ export class Dispatcher {
     const def = METHODS.get(method)
     if (!def) return rejected(errors.methodNotFound())
     if (inBatch && method === 'batch') return rejected(errors.batchNotAllowed())
-    if (def.scope !== 'basic' && !caller.scopes.has(def.scope)) return rejected(errors.insufficientScope(caller.kind))
+    if (def.scope !== 'basic' && !caller.scopes.has(def.scope)) {
+      // [rest] CRestServerBatchItem::checkAuth throws OAuthException(['error' => 'insufficient_scope']): no description.
+      return rejected(inBatch ? new RestError('insufficient_scope', '', 401) : errors.insufficientScope(caller.kind))
+    }
     const key = def.countsOperating && this.limiter ? operatingKey(caller, method) : undefined
     if (key && this.limiter?.isBlocked(key, req)) {
       this.state.counters.rejected429++

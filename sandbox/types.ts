@@ -99,6 +99,9 @@ export interface SandboxItem {
   companyId?: number
   /** Owner user (default 1, the admin). The non-admin user may fire webhook triggers only on own items. */
   assignedById?: number
+  /** OPENED: false = only admins and the assigned user may read it (crm.item.list leaves it out,
+   * crm.item.get answers NOT_FOUND). Default true. */
+  opened?: boolean
 }
 
 export interface Sandbox {

@@ -63,7 +63,7 @@ describe('runOneTrigger', () => {
     const denied = await runOneTrigger(userHook, { ...input, ownerId: 9 })
     expect(denied).toMatchObject({
       outcome: 'failed',
-      error: { code: 'ACCESS_DENIED', kind: 'definite', description: 'Access denied! There are no permissions to update the entity.' },
+      error: { code: 'ACCESS_DENIED', kind: 'definite', description: 'Access denied! There is no permissions to update the entity.' },
       message: 'The user has no permission to change this item.'
     })
     // Deal 10 is assigned to this user: allowed.

@@ -175,8 +175,8 @@ describe('execute (app triggers)', () => {
     const result = await app.execute({ code: SEED_TRIGGERS.dealWon, ownerTypeId: 3, ownerId: 2 })
     expect(result.ok).toBe(true)
     if (result.ok) expect(result.warnings.map((w) => w.code)).toEqual(['owner-type-fan-out'])
-    // Contact 2 owns deals 4 and 5.
-    expect(sandbox.getItem(2, 4)?.stageId).toBe('WON')
+    // Contact 2 owns deals 4 and 5: ONE moves, the most recently modified one in progress (5).
+    expect(sandbox.getItem(2, 4)?.stageId).toBe('NEW')
     expect(sandbox.getItem(2, 5)?.stageId).toBe('WON')
   })
 
@@ -205,7 +205,7 @@ describe('incoming-webhook triggers', () => {
     const denied = await userHook.fireWebhookTrigger({ code: SEED_TRIGGERS.webhookPrep, ownerTypeId: 2, ownerId: 6 })
     expect(denied.ok).toBe(false)
     if (!denied.ok) {
-      expect(denied.error).toMatchObject({ code: 'ACCESS_DENIED', description: 'Access denied! There are no permissions to update the entity.' })
+      expect(denied.error).toMatchObject({ code: 'ACCESS_DENIED', description: 'Access denied! There is no permissions to update the entity.' })
       expect(denied.message).toBe('The user has no permission to change this item.')
     }
     // Deal 10 is assigned to that user.

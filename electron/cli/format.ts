@@ -48,7 +48,7 @@ export function formatVerification(v: Verification): string {
     case 'unchanged':
       return `unchanged (stage ${v.stage})`
     case 'not-found':
-      return 'item not found'
+      return 'not found or not visible to this user'
   }
 }
 

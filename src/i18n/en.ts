@@ -83,7 +83,7 @@ export default {
   verification: {
     moved: 'Moved',
     unchanged: 'Stage unchanged',
-    notFound: 'Item not found'
+    notFound: 'Not found or not visible to this user'
   },
   binding: {
     rate: 'Request rate limit',
@@ -125,7 +125,8 @@ export default {
     expiredToken: 'The access token expired and could not be renewed. Sign in again.',
     invalidToken: 'The portal rejected the access token. Sign in again.',
     invalidGrant: 'The saved sign-in is no longer valid. Sign in again.',
-    invalidClient: "The application's client ID or client secret is wrong, or the application is not installed on this portal.",
+    invalidClient: "The application's keys are wrong: the client secret does not match the client ID, or the application is not installed on this portal.",
+    wrongClient: "The application's keys are wrong: the portal does not know this client ID. Check the local application's keys in the portal profile.",
     insufficientScope: 'The webhook or application lacks a permission this needs (for example, CRM).',
     invalidCredentials: 'The portal rejected the credentials. Check the webhook URL or sign in again.',
     userAccessError: 'This user has no access to the application.',
@@ -310,7 +311,7 @@ export default {
     crm: 'CRM',
     smartProcesses: 'Smart processes',
     automationOff: 'Automation or stages are off',
-    fansOut: 'fires for linked items',
+    fansOut: 'moves one linked deal',
     loadFailed: 'Could not load the CRM types'
   },
   runOne: {
@@ -327,7 +328,7 @@ export default {
     ownerId: 'Item ID',
     ownerIdPlaceholder: 'e.g. 1024',
     ownerIdRule: 'A whole number above 0',
-    fanOut: 'A trigger on “{type}” fires for the items linked to it (deals, smart-process items…), possibly many at once.',
+    fanOut: 'A trigger on “{type}” moves ONE linked deal (the most recently modified one still in progress) and the linked orders and smart-process items; its other deals stay where they are.',
     verify: 'Check the stage before and after',
     verifyHint: 'The portal answers “success” even when nothing moves. The check shows what really happened.',
     run: 'Run trigger',
@@ -345,7 +346,7 @@ export default {
       accepted: 'The portal accepted the trigger.',
       moved: 'The trigger moved the item.',
       unchanged: 'The portal accepted the trigger, but the item stayed where it was.',
-      'not-found': 'The portal accepted the trigger, but there is no item with this ID.',
+      'not-found': 'The portal accepted the trigger, but no item with this ID was found, or this user may not see it.',
       succeeded: 'The portal accepted the trigger.',
       failed: 'The portal refused the trigger.',
       uncertain: 'No reliable answer: the trigger may or may not have run.',

@@ -74,7 +74,8 @@ export function skippedExportRow(row: ImportedRow): ExportRow {
 export function verificationText(v: Verification | undefined): string {
   if (!v) return ''
   if (v.state === 'moved') return `moved ${v.from} -> ${v.to}`
-  return v.state === 'unchanged' ? 'unchanged' : 'not found'
+  // A read leaves out items the user may not see: absence is not proof the item does not exist.
+  return v.state === 'unchanged' ? 'unchanged' : 'not found or not visible'
 }
 
 // Cells a spreadsheet would run as a formula (OWASP "CSV injection"). papaparse's own default

@@ -100,7 +100,7 @@ describe('exportResults as CSV', () => {
       error_text: 'owner ID "abc" is not a whole number',
       attempts: ''
     })
-    expect(row(3)).toMatchObject({ 'Сумма, руб': "'+7", Примечание: 'Ёлка', line: '6', error_text: "'=cmd|calc", verification: 'not found' })
+    expect(row(3)).toMatchObject({ 'Сумма, руб': "'+7", Примечание: 'Ёлка', line: '6', error_text: "'=cmd|calc", verification: 'not found or not visible' })
     expect(existsSync(`${out}.partial`)).toBe(false)
   })
 

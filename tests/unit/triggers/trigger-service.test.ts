@@ -212,9 +212,16 @@ describe('incoming-webhook triggers', () => {
     expect((await userHook.fireWebhookTrigger({ code: SEED_TRIGGERS.webhookPrep, ownerTypeId: 2, ownerId: 10 })).ok).toBe(true)
   })
 
-  it('refuses targets the portal cannot parse (smart invoices, SPAs) before sending', async () => {
+  it('fires on a smart invoice: the portal splits SMART_INVOICE_2 on its last "_"', async () => {
+    sandbox.bindTrigger({ via: 'webhook', code: 'wh_inv', entityTypeId: 31, stageId: 'DT31_1:P' })
+    const result = await adminHook.fireWebhookTrigger({ code: 'wh_inv', ownerTypeId: 'SMART_INVOICE', ownerId: 2 })
+    expect(result.ok).toBe(true)
+    expect(sandbox.getItem(31, 2)?.stageId).toBe('DT31_1:P')
+  })
+
+  it('refuses smart processes (webhook triggers do nothing there) before sending', async () => {
     const before = sandbox.stats().requests
-    for (const ownerType of ['SMART_INVOICE', 31, 'DYNAMIC_177', 36]) {
+    for (const ownerType of ['DYNAMIC_177', 177]) {
       const result = await adminHook.fireWebhookTrigger({ code: 'x', ownerTypeId: ownerType, ownerId: 1 })
       expect(result.ok).toBe(false)
       if (!result.ok) expect(result.issues.map((i) => i.code)).toContain('owner-type-target-unsupported')

@@ -5,6 +5,7 @@ import { createProfileService } from '../core/profiles/profile-service'
 import { createProfileStore } from '../core/profiles/profile-store'
 import { createKeytarSecretStore } from '../core/profiles/secret-store'
 import { createRunManager } from '../core/runs'
+import { RATE_PRESETS } from '../core/bitrix/pacing/request-governor'
 import { createTriggerService, type TriggerService } from '../core/triggers/trigger-service'
 import type { Core } from './core'
 import { CLI_VERSION } from './version'
@@ -25,7 +26,11 @@ export async function openCore(dataDir: string = defaultDataDir()): Promise<Core
       let service = triggerServices.get(profileId)
       if (!service) {
         service = (async () => {
-          const client = await profiles.clientFor(profileId)
+          // Through the runs' governors: a lookup before a run must not spend the portal's request
+          // bucket behind the run's pacing.
+          const profile = await profiles.get(profileId)
+          const rate = RATE_PRESETS[profile.plan === 'enterprise' ? 'enterprise' : 'standard']
+          const client = runs.governed(profileId, await profiles.clientFor(profileId), rate)
           const scopes = await profiles.scopes(profileId)
           return createTriggerService(client, scopes ? { scopes } : {})
         })()

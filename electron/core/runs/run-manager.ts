@@ -3,11 +3,12 @@
 // the source IP's) and per profile and method (the operating budget is per app or webhook), so
 // two runs on one portal pace together instead of tripping each other's limits.
 import { stat } from 'node:fs/promises'
-import type { Outcome } from '../../shared/domain'
+import type { Outcome, RateLimits } from '../../shared/domain'
 import type { RerunInclude, RowsPage, RowsQuery, RunProgressEvent, RunSummaryView } from '../../shared/ipc'
 import { makeClock, type Clock } from '../bitrix/pacing/clock'
-import { OperatingGovernor } from '../bitrix/pacing/operating-governor'
-import { RequestGovernor } from '../bitrix/pacing/request-governor'
+import { CLOUD_OPERATING, OperatingGovernor } from '../bitrix/pacing/operating-governor'
+import { RATE_PRESETS, RequestGovernor } from '../bitrix/pacing/request-governor'
+import { governClient } from '../bitrix/pacing/governed-client'
 import type { BitrixClient } from '../bitrix/types'
 import { CsvImportError } from './csv-errors'
 import { exportResults, type ExportFormat } from './export'
@@ -72,6 +73,9 @@ export interface RunManager {
    * still there unchanged) to `path`. */
   export(runId: string, format: ExportFormat, path: string): Promise<ExportReport>
   isRunning(runId: string): boolean
+  /** `client` with its every request through the governors runs of this profile pace by (the
+   * portal's request bucket, the profile's operating budgets): for lookups around a run. */
+  governed(profileId: string, client: BitrixClient, rate?: RateLimits): BitrixClient
   /** Pauses every running run and waits for them (app quit). */
   close(): Promise<void>
 }
@@ -89,6 +93,15 @@ interface ActiveRun {
   done: Promise<RunSummaryView>
 }
 
+/** One key per portal however its address was written (trailing slash, path, case). */
+function portalKey(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
+
 export function createRunManager(opts: RunManagerOptions): RunManager {
   const clock: Clock = makeClock(opts.now, opts.sleep)
   const { dataDir } = opts
@@ -99,7 +112,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
   let cached: { id: string; bytes: number; loaded: LoadedRun } | undefined
 
   function governorsFor(meta: RunMeta): { request: RequestGovernor; operating: OperatingGovernor } {
-    const portal = meta.profile.portalUrl
+    const portal = portalKey(meta.profile.portalUrl)
     let request = requestGovernors.get(portal)
     if (!request) requestGovernors.set(portal, (request = new RequestGovernor({ limits: meta.options.rate, clock })))
     else request.setLimits(meta.options.rate)
@@ -107,6 +120,19 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     let operating = operatingGovernors.get(key)
     if (!operating) operatingGovernors.set(key, (operating = new OperatingGovernor({ limits: meta.options.operating, clock })))
     else operating.setLimits(meta.options.operating)
+    return { request, operating }
+  }
+
+  /** The governors for requests outside a run; created with the standard plan's numbers when no
+   * run made them yet (a run then sets its own limits on the same governors, keeping what the
+   * lookups spent). */
+  function lookupGovernors(portalUrl: string, profileId: string, rate: RateLimits = RATE_PRESETS.standard): { request: RequestGovernor; operating: OperatingGovernor } {
+    portalUrl = portalKey(portalUrl)
+    let request = requestGovernors.get(portalUrl)
+    if (!request) requestGovernors.set(portalUrl, (request = new RequestGovernor({ limits: rate, clock })))
+    const key = `${portalUrl}\u0000${profileId}`
+    let operating = operatingGovernors.get(key)
+    if (!operating) operatingGovernors.set(key, (operating = new OperatingGovernor({ limits: CLOUD_OPERATING, clock })))
     return { request, operating }
   }
 
@@ -290,6 +316,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       return { rows: written.rows, sourceColumns: false, ...(withoutSource !== undefined && { withoutSource }) }
     },
     isRunning: (runId) => active.has(runId),
+    governed: (profileId, client, rate) => governClient(client, lookupGovernors(client.describe().portalUrl, profileId, rate), clock),
     async close() {
       const runs = [...active.values()]
       for (const run of runs) run.session.pause()

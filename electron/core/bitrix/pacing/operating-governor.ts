@@ -259,6 +259,10 @@ export class OperatingGovernor {
     let until: number
     if (b.resetAtMs !== undefined && b.resetAtMs > now) {
       until = b.resetAtMs + this.slackMs
+    } else if (b.resetAtMs !== undefined && now - b.resetAtMs < this.windowMs / 10) {
+      // The reset time has only just passed: it is a whole second on the portal's clock, and the
+      // clocks differ a little. Try again shortly, twice as long after each 429 in a row.
+      until = now + Math.min(this.windowMs / 10, this.slackMs * 2 ** (b.blockStreak - 1))
     } else {
       // Reset time unknown or stale: the portal frees time one bucket (a tenth of the window) at
       // a time, so wait a bucket, then twice as long after each 429 in a row, up to a window;

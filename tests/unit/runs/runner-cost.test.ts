@@ -59,3 +59,41 @@ describe('budget refusals', () => {
     expect([...ran.values()].every((n) => n === 1)).toBe(true)
   })
 })
+
+describe('ETA during a budget wait', () => {
+  it('counts the wait for the budget, not only the rows left at the budget\'s pace', async () => {
+    // The portal's budget (0.25 s per 6 s) is far smaller than the cloud's the run assumes, so the
+    // run meets a 429 and waits for operating_reset_at, several seconds away.
+    const operating = { limitSec: 0.25, windowSec: 6 }
+    const rate = { burst: 200, drainPerSec: 100 }
+    r = await rig({ deals: 60, operating, rate, operatingMinRecordedSec: 0, triggerCostMs: 10, timeFormat: 'fractional' })
+    const sandbox = r.sandbox
+    const other = createBitrixClient({ credentials: oauthCredentials(sandbox) })
+    // After the first batch ran (so the run knows the cost and operating_reset_at), another
+    // process of the same app spends the whole budget.
+    const runs = r.manager({
+      hooks: {
+        afterIntent: async (batch) => {
+          if (batch !== 2) return
+          for (let n = 1001; sandbox.stats().rejected429 === 0; n++) {
+            await other.call('crm.automation.trigger.execute', { CODE, OWNER_TYPE_ID: DEAL, OWNER_ID: n }).catch(() => undefined)
+          }
+        }
+      }
+    })
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 60)), { options: { rate } }))
+    const seen: { eta: number; waitSec: number }[] = []
+    const handle = await runs.start(id, {
+      onProgress: (e) => {
+        if (e.waitingUntil === undefined || e.etaSeconds === undefined || seen.length > 0) return
+        seen.push({ eta: e.etaSeconds, waitSec: (e.waitingUntil - Date.now()) / 1000 })
+        void runs.pause(id)
+      }
+    })
+    await handle.done
+    expect(seen).toHaveLength(1)
+    const { eta, waitSec } = seen[0] as { eta: number; waitSec: number }
+    expect(waitSec).toBeGreaterThan(2)
+    expect(eta).toBeGreaterThanOrEqual(Math.floor(waitSec))
+  })
+})

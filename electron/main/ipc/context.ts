@@ -16,9 +16,6 @@ export interface CoreContext {
   ownerTypes(profileId: string, refresh?: boolean): Promise<OwnerTypeCatalog>
   /** Drops what is cached for a profile after its credentials or settings changed. */
   forget(profileId: string): void
-  /** Set by the runs handlers: routes the trigger services' requests through the governors runs
-   * pace by, so a lookup cannot spend the portal's request bucket behind a run's back. */
-  governClient?: (profileId: string, client: BitrixClient) => BitrixClient
 }
 
 export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
@@ -38,8 +35,7 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
     const cached = services.get(profileId)
     if (cached?.client === client) return cached.service
     const scopes = await profiles.scopes(profileId)
-    const governed = context.governClient ? context.governClient(profileId, client) : client
-    const service = createTriggerService(governed, scopes ? { scopes } : {})
+    const service = createTriggerService(client, scopes ? { scopes } : {})
     // A new client (renewed credentials) must not lose the owner types validation relies on.
     const known = catalogs.get(profileId)
     if (known) service.useOwnerTypes(known)
@@ -47,7 +43,7 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
     return service
   }
 
-  const context: CoreContext = {
+  return {
     profiles,
     triggersFor,
     async ownerTypes(profileId, refresh = false) {
@@ -68,5 +64,4 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
       catalogs.delete(profileId)
     }
   }
-  return context
 }

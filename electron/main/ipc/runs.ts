@@ -22,7 +22,6 @@ function exportName(run: RunSummaryView, format: 'csv' | 'json'): string {
 
 export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvWiring): RunWiring {
   const manager = createRunManager({ dataDir: deps.dataDir, clientFor: (profileId) => ctx.profiles.clientFor(profileId) })
-  ctx.governClient = (profileId, client) => manager.governed(profileId, client)
   const onProgress = { onProgress: (event: RunProgressEvent) => deps.emit('runs.progress', event) }
 
   async function launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView> {

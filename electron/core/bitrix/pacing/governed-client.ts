@@ -53,7 +53,8 @@ export function governClient(client: BitrixClient, governors: Governors, clock: 
         const answer = await client.call<T>(method, params, opts)
         request.onAccepted()
         const cost = callCost(answer.time, (clock.now() - t0) / 1000)
-        reservation.settle(cost === undefined ? [] : [cost], cost === undefined ? 1 : 0)
+        // Charged to the window, but not learned: a run measures its own cost per call.
+        reservation.settle(cost === undefined ? [] : [cost], cost === undefined ? 1 : 0, false)
         operating.observe(method, answer.time)
         return answer
       } catch (err) {

@@ -38,8 +38,10 @@ export interface OperatingReservation {
   readonly method: string
   readonly calls: number
   /** The calls ran: charge what they cost. `costsSec` holds the measured cost of each call that
-   * reported one; `unmeasured` calls (ran, no timing) are charged at the estimate. */
-  settle(costsSec: readonly number[], unmeasured?: number): void
+   * reported one; `unmeasured` calls (ran, no timing) are charged at the estimate. `learn: false`
+   * charges the window without touching the cost estimate (single calls outside a run must not
+   * stand in for a run's own measurement). */
+  settle(costsSec: readonly number[], unmeasured?: number, learn?: boolean): void
   /** None of the calls ran (rejected before execution): give the reservation back. A no-op once
    * settled, so callers may release in a `finally`. */
   release(): void
@@ -219,9 +221,9 @@ export class OperatingGovernor {
     return {
       method,
       calls,
-      settle: (costsSec, unmeasured = 0) => {
+      settle: (costsSec, unmeasured = 0, learn = true) => {
         if (!close()) return
-        this.learnCost(b, costsSec)
+        if (learn) this.learnCost(b, costsSec)
         if (costsSec.length > 0) b.blockStreak = 0
         const charged = costsSec.reduce((s, c) => s + c, 0) + unmeasured * (b.costSec ?? estimate)
         if (charged > 0) {

@@ -359,7 +359,9 @@ export default {
       duration: 'Portal time',
       processing: 'Processing',
       operating: 'Server time used by this method',
-      operatingHint: 'In the current 10-minute window; the portal allows about 480 s'
+      operatingHint: 'In the current 10-minute window; the portal allows about 480 s',
+      durationAtMost: 'at most {value}',
+      durationBoundHint: 'The portal writes its start time in whole seconds, so this includes up to a second that was not spent'
     }
   },
   source: {

@@ -248,9 +248,10 @@ export class PortalState {
   }
 
   /**
-   * Applies the first candidate binding in pipeline order ([bizproc] getPotentialTriggers): a
-   * binding on the item's current stage is a candidate only when it allows moving back (it then
-   * applies and the item stays); later stages qualify; earlier ones only with allowBackwards.
+   * Applies the first candidate binding in pipeline order ([bizproc] getPotentialTriggers, the
+   * newest stored revision: `unset($allStatuses[$needleKey])`): the item's current stage is never
+   * a candidate, even with allowBackwards (an older revision, commit 822aeaa, and
+   * current-cloud.md let it in); later stages qualify; earlier ones only with allowBackwards.
    * Returns whether the item moved.
    */
   applyBindings(item: SandboxItem, candidates: Binding[], via: BindingVia = 'app'): boolean {
@@ -259,13 +260,12 @@ export class PortalState {
     const cat = category(item.stageId)
     let best: { order: number; stageId: string } | undefined
     for (const b of candidates) {
-      if (category(b.stageId) !== cat) continue
-      if (b.stageId === item.stageId && !b.allowBackwards) continue
+      if (category(b.stageId) !== cat || b.stageId === item.stageId) continue
       const order = this.stageOrder(item.entityTypeId, b.stageId)
       if (order < current && !b.allowBackwards) continue
       if (!best || order < best.order) best = { order, stageId: b.stageId }
     }
-    if (!best || best.stageId === item.stageId) return false
+    if (!best) return false
     item.stageId = best.stageId
     this.modified.set(item, ++this.modifications)
     return true

@@ -91,7 +91,7 @@ describe('crm.automation.trigger.execute ([proxy], [owner] IsDefined, [base])', 
     expect(sb.getItem(5, 1)?.stageId).toBe('N')
   })
 
-  it('a trigger on the current stage that allows moving back comes first in pipeline order ([bizproc])', async () => {
+  it('a trigger on the current stage is never a candidate, even allowing moves back ([bizproc] newest revision)', async () => {
     await app('crm.automation.trigger.add', { CODE: 'stay_or_go', NAME: 'Stay or go' })
     sb.bindTrigger({ via: 'app', code: 'stay_or_go', entityTypeId: 2, stageId: 'PREPARATION', allowBackwards: true })
     sb.bindTrigger({ via: 'app', code: 'stay_or_go', entityTypeId: 2, stageId: 'EXECUTING' })
@@ -100,8 +100,9 @@ describe('crm.automation.trigger.execute ([proxy], [owner] IsDefined, [base])', 
       { entityTypeId: 2, id: 931, title: 'at new', stageId: 'NEW' }
     ])
     await app('crm.automation.trigger.execute', { CODE: 'stay_or_go', OWNER_TYPE_ID: 2, OWNER_ID: 930 })
-    // The current stage's trigger applied: the later one did not move it on.
-    expect(sb.getItem(2, 930)?.stageId).toBe('PREPARATION')
+    // getPotentialTriggers unsets the current status before reading the triggers: the next
+    // candidate in pipeline order applies.
+    expect(sb.getItem(2, 930)?.stageId).toBe('EXECUTING')
     await app('crm.automation.trigger.execute', { CODE: 'stay_or_go', OWNER_TYPE_ID: 2, OWNER_ID: 931 })
     expect(sb.getItem(2, 931)?.stageId).toBe('PREPARATION')
   })

@@ -31,6 +31,8 @@ export interface MainProcess {
   secretStore: SecretStore
   /** Events pushed to the page, newest last. */
   events: { event: ApiEvent; payload: unknown }[]
+  /** Texts put on the clipboard through main, newest last. */
+  clipboard: string[]
 }
 
 /** Follows the portal's sign-in redirects by hand, as the Electron window would navigate. */
@@ -51,6 +53,7 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
   const ipc = recordingIpc()
   const secretStore = createKeytarSecretStore({ service: E2E_KEYCHAIN_SERVICE })
   const events: MainProcess['events'] = []
+  const clipboard: string[] = []
   const wiring = registerIpc<BridgeEvent>(ipc, {
     dataDir: opts.dataDir,
     secretStore,
@@ -67,6 +70,7 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
     },
     openAuthWindow: fetchAuthWindow,
     openExternal: async () => {},
+    writeClipboard: (text) => void clipboard.push(text),
     emit: <K extends ApiEvent>(event: K, payload: ApiEvents[K]) => {
       events.push({ event, payload })
       const page = opts.page()
@@ -76,7 +80,7 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
     isTrustedSender: (event) => !!event.senderFrame?.isMainFrame && isAppUrl(event.senderFrame.url, opts.appUrl),
     logger: createFileLogger({ file: join(opts.dataDir, 'logs', 'main.log'), redact })
   })
-  return { handlers: ipc.handlers, wiring, secretStore, events }
+  return { handlers: ipc.handlers, wiring, secretStore, events, clipboard }
 }
 
 /** Removes the keychain items the tests created. Inside with-keyring.sh the whole keyring is

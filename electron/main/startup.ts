@@ -1,0 +1,151 @@
+// Start-up that cannot fail silently. A GUI app that dies before its window shows leaves the
+// user with nothing: no window, no message, maybe a process in the background. So: the data
+// folder is proven writable before anything is written there (the log included), and any failure
+// before the window is on screen (page not loaded, preload error, renderer crash) ends in an error
+// dialog and a clean exit. A renderer crash later asks whether to reload.
+import { app, dialog, type BrowserWindow } from 'electron'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createFileLogger, type Logger } from './logger'
+
+export class StartupError extends Error {
+  constructor(
+    readonly title: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'StartupError'
+  }
+}
+
+function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  const message = err instanceof Error ? err.message : String(err)
+  return code && !message.includes(code) ? `${code}: ${message}` : message
+}
+
+/** Creates `dir` and proves it writable by writing and removing a probe file. */
+export function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true })
+    const probe = join(dir, `.write-test-${process.pid}`)
+    writeFileSync(probe, '')
+    rmSync(probe, { force: true })
+  } catch (err) {
+    throw new StartupError(
+      'The data folder cannot be written',
+      `Trigger Runner keeps its profiles and run journals in\n${dir}\nbut cannot write there (${reasonOf(err)}).\n\n` +
+        'Free some disk space or fix the folder\'s permissions, or start the app with the environment ' +
+        'variable B24TR_DATA_DIR set to a folder you can write to.'
+    )
+  }
+}
+
+/** Messages only to stderr: used until (or instead of) the log file. */
+export const stderrLogger: Logger = {
+  info: (message) => console.log(message),
+  warn: (message, detail) => console.warn(message, detail ?? ''),
+  error: (message, detail) => console.error(message, detail ?? '')
+}
+
+export type PreparedDataDir = { ok: true; logger: Logger; logFile?: string } | { ok: false; error: StartupError }
+
+/** The data folder first, then the log inside it. A log that cannot be opened is not fatal
+ * (the app works without it): messages then go to stderr. */
+export function prepareDataDir(dataDir: string, redact: (text: string) => string): PreparedDataDir {
+  try {
+    ensureWritableDir(dataDir)
+  } catch (err) {
+    return { ok: false, error: err as StartupError }
+  }
+  const logFile = join(dataDir, 'logs', 'main.log')
+  try {
+    return { ok: true, logger: createFileLogger({ file: logFile, redact }), logFile }
+  } catch (err) {
+    stderrLogger.warn(`the log file ${logFile} cannot be opened; logging to stderr`, reasonOf(err))
+    return { ok: true, logger: stderrLogger }
+  }
+}
+
+/** Shows the error and ends the process (exit code 1). Waits for `ready`: before it, Linux only
+ * prints an error box to stderr. */
+export function failStartup(error: unknown, logger: Logger, logFile?: string): void {
+  const title = error instanceof StartupError ? error.title : 'Trigger Runner could not start'
+  const message = error instanceof Error ? error.message : String(error)
+  logger.error(`start-up failed: ${title}`, error)
+  const show = (): void => {
+    dialog.showErrorBox(title, logFile ? `${message}\n\nDetails are in ${logFile}` : message)
+    app.exit(1)
+  }
+  if (app.isReady()) show()
+  else void app.whenReady().then(show)
+}
+
+export interface WindowWatchOptions {
+  logger: Logger
+  logFile?: string
+  /** Shows the window anyway when `ready-to-show` has not come by then (ms). */
+  showAfterMs?: number
+}
+
+/** Watches the main window: before it is shown every failure is fatal (dialog + exit); after,
+ * a crashed renderer offers to reload. Chromium's own aborts (ERR_ABORTED, -3: a navigation
+ * replaced by another) are not failures. */
+export function watchMainWindow(win: BrowserWindow, options: WindowWatchOptions): void {
+  const { logger } = options
+  let shown = false
+  let failed = false
+  const fatal = (what: string): void => {
+    if (failed) return
+    failed = true
+    clearTimeout(timer)
+    failStartup(new StartupError('The app window could not start', what), logger, options.logFile)
+  }
+  const timer = setTimeout(() => {
+    if (shown || failed || win.isDestroyed()) return
+    logger.warn('the window was not ready to show in time; showing it anyway')
+    win.show()
+  }, options.showAfterMs ?? 20_000)
+  timer.unref?.()
+
+  win.once('ready-to-show', () => {
+    shown = true
+    clearTimeout(timer)
+  })
+  win.on('closed', () => clearTimeout(timer))
+
+  const contents = win.webContents
+  contents.on('did-fail-load', (_event, errorCode, errorDescription, validatedURL, isMainFrame) => {
+    if (!isMainFrame || errorCode === -3) return
+    const what = `The window could not load ${validatedURL} (${errorDescription}, ${errorCode}).`
+    if (!shown) fatal(what)
+    else logger.error(what)
+  })
+  contents.on('preload-error', (_event, preloadPath, error) => {
+    const what = `The window's preload script ${preloadPath} failed: ${error.message}`
+    if (!shown) fatal(what)
+    else logger.error(what)
+  })
+  contents.on('render-process-gone', (_event, details) => {
+    const what = `The window's renderer stopped (${details.reason}, exit code ${details.exitCode}).`
+    if (!shown) return fatal(what)
+    logger.error(what)
+    if (details.reason === 'clean-exit' || win.isDestroyed()) return
+    void dialog
+      .showMessageBox(win, {
+        type: 'error',
+        title: 'The window stopped',
+        message: 'The app window stopped working.',
+        detail: `${what}\nRuns in progress keep their journal; reloading shows them again.`,
+        buttons: ['Reload', 'Quit'],
+        defaultId: 0,
+        cancelId: 1,
+        noLink: true
+      })
+      .then(({ response }) => {
+        if (win.isDestroyed()) return
+        if (response === 0) contents.reload()
+        else app.quit()
+      })
+  })
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { ApiEvent, ApiEvents } from '../../../electron/shared/ipc'
 import { registerIpc, type IpcWiring } from '../../../electron/main/ipc'
-import { SignInCancelledError } from '../../../electron/main/ipc/sign-in'
+import { SignInCancelledError, SignInFailedError } from '../../../electron/main/ipc/sign-in'
 import { createFileLogger } from '../../../electron/main/logger'
 import { isAppUrl } from '../../../electron/main/security'
 import { redact } from '../../../electron/core/bitrix'
@@ -40,6 +40,10 @@ export async function fetchAuthWindow(authorizeUrl: string, isCallback: (url: st
   let url = authorizeUrl
   for (let hop = 0; hop < 5; hop++) {
     const res = await fetch(url, { redirect: 'manual' })
+    // As the real window (auth-window.ts) reports an error page from the portal.
+    if (res.status >= 400) {
+      throw new SignInFailedError(`${new URL(url).hostname} refused the sign-in request (HTTP ${res.status}). Check the profile's Client ID and that the local application is installed on this portal.`)
+    }
     const location = res.headers.get('location')
     if (!location) break
     url = new URL(location, url).toString()

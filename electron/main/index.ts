@@ -22,7 +22,8 @@ import { createMainWindow, hardenDefaultSession } from './window'
 registerAppScheme()
 
 const dataDir = defaultDataDir()
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+// An empty variable counts as unset.
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL || undefined : undefined
 const rendererDir = join(__dirname, '../renderer')
 const appUrl = devServerUrl ?? APP_URL
 

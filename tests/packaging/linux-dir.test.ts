@@ -85,6 +85,13 @@ describe('the unpacked Linux app', () => {
     expect(inside).toEqual(['app.asar', 'app.asar.unpacked'])
   })
 
+  it('loads keytar with require, which reads inside app.asar, not with import()', () => {
+    const bundles = readdirSync(join(repo, 'out/main'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))
+    const code = bundles.map((f) => readFileSync(join(repo, 'out/main', f), 'utf8')).join('\n')
+    expect(code).toMatch(/createRequire.*\(["']keytar["']\)/)
+    expect(code).not.toMatch(/import\(["']keytar["']\)/)
+  })
+
   it('flips the Electron fuses: no run-as-Node, no NODE_OPTIONS, no --inspect, encrypted cookies, asar only', () => {
     const wire = fuseWire()
     const state = Object.fromEntries(FUSES.map((name, i) => [name, wire[i]]))

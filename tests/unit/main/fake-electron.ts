@@ -112,7 +112,8 @@ export class FakeBrowserWindow extends EventEmitter {
   isDestroyed(): boolean {
     return this.destroyed
   }
-  /** Like Electron: 'close' (preventable), then 'closed'. */
+  /** Like Electron: 'close' (preventable), then 'closed', then the app's 'window-all-closed'
+   * when it was the last one. */
   close(): void {
     if (this.destroyed) return
     const e = event()
@@ -120,11 +121,20 @@ export class FakeBrowserWindow extends EventEmitter {
     if (e.defaultPrevented) return
     this.destroyed = true
     this.emit('closed')
+    if (FakeBrowserWindow.getAllWindows().length === 0) electron.app.emit('window-all-closed')
   }
 }
 
 class FakeApp extends EventEmitter {
   ready = true
+  isPackaged = false
+  singleInstance = true
+  requestSingleInstanceLock(): boolean {
+    return this.singleInstance
+  }
+  getAppPath(): string {
+    return '/fake/app'
+  }
   exitCode: number | undefined
   quitCalls = 0
   /** Set when a quit went through (no before-quit handler prevented it). */
@@ -200,7 +210,13 @@ function createElectron() {
       getPrimaryDisplay: () => ({ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
       getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }]
     },
-    clipboard: { writeText: vi.fn<(text: string) => void>() }
+    clipboard: { writeText: vi.fn<(text: string) => void>() },
+    ipcMain: {
+      handlers: new Map<string, (...args: unknown[]) => unknown>(),
+      handle(channel: string, fn: (...args: unknown[]) => unknown): void {
+        this.handlers.set(channel, fn)
+      }
+    }
   }
 }
 
@@ -212,7 +228,8 @@ export function reset(): void {
   const fresh = createElectron()
   const { app } = electron
   app.removeAllListeners()
-  Object.assign(app, { ready: true, exitCode: undefined, quitCalls: 0, quitted: false, paths: new Map() })
+  Object.assign(app, { ready: true, exitCode: undefined, quitCalls: 0, quitted: false, paths: new Map(), singleInstance: true })
+  electron.ipcMain.handlers.clear()
   const ds = electron.session.defaultSession
   ds.removeAllListeners()
   ds.permissionRequestHandler = ds.permissionCheckHandler = ds.headersListener = undefined

@@ -107,6 +107,17 @@ function storedZip(files: Record<string, { data: string; mode: number }>): Buffe
   return Buffer.concat([...locals, cd, end])
 }
 
+describe('package.json', () => {
+  it('fetches Electron before start and dev, and never at install time (npm ci stays offline)', () => {
+    const { scripts } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    expect(scripts.prestart).toBe('node scripts/ensure-electron.mjs')
+    expect(scripts.predev).toBe('node scripts/ensure-electron.mjs')
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'pretest', 'prebuild']) {
+      expect(scripts[hook] ?? '', hook).not.toMatch(/electron\/install|ensure-electron|install-electron/)
+    }
+  })
+})
+
 describe('npm start on a checkout without the Electron binary', () => {
   it('stops at fetching Electron, with a clear message, not at "Electron uninstall"', async () => {
     const dir = makeProject()

@@ -6,6 +6,7 @@
 // States: open → (asking) → confirmed → closing (pausing runs) → closed (Electron may quit).
 // Every close/quit attempt while asking or closing is held back, so one answer covers them all.
 import { app, dialog, type BrowserWindow } from 'electron'
+import { dialogText } from './dialog-text'
 import type { Logger } from './logger'
 
 export interface QuitGuardOptions {
@@ -35,14 +36,13 @@ export function installQuitGuard(options: QuitGuardOptions): QuitGuard {
       return true
     }
     state = 'asking'
+    const t = dialogText()
     const box: Electron.MessageBoxOptions = {
       type: 'warning',
-      title: 'A run is in progress',
-      message: running === 1 ? 'A run is still sending.' : `${running} runs are still sending.`,
-      detail:
-        'Quitting pauses it: requests already sent get their answers recorded first, then the app ' +
-        'closes. Resume it later from the run list; no row is sent twice.',
-      buttons: ['Pause and quit', 'Keep running'],
+      title: t.runningTitle,
+      message: t.running(running),
+      detail: t.runningDetail,
+      buttons: [t.pauseAndQuit, t.keepRunning],
       defaultId: 1,
       cancelId: 1,
       noLink: true

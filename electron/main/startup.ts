@@ -6,12 +6,18 @@
 import { app, dialog, type BrowserWindow } from 'electron'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { dialogText, type DialogText } from './dialog-text'
 import { createFileLogger, type Logger } from './logger'
 
+const EN = dialogText('en')
+
+/** A start-up failure: English title and message for the log, and the dialog's words in the
+ * user's language (rendered when shown, after `ready`). */
 export class StartupError extends Error {
   constructor(
     readonly title: string,
-    message: string
+    message: string,
+    readonly localized?: (t: DialogText) => { title: string; message: string }
   ) {
     super(message)
     this.name = 'StartupError'
@@ -32,12 +38,8 @@ export function ensureWritableDir(dir: string): void {
     writeFileSync(probe, '')
     rmSync(probe, { force: true })
   } catch (err) {
-    throw new StartupError(
-      'The data folder cannot be written',
-      `Trigger Runner keeps its profiles and run journals in\n${dir}\nbut cannot write there (${reasonOf(err)}).\n\n` +
-        'Free some disk space or fix the folder\'s permissions, or start the app with the environment ' +
-        'variable B24TR_DATA_DIR set to a folder you can write to.'
-    )
+    const reason = reasonOf(err)
+    throw new StartupError(EN.dataDirTitle, EN.dataDir(dir, reason), (t) => ({ title: t.dataDirTitle, message: t.dataDir(dir, reason) }))
   }
 }
 
@@ -70,11 +72,14 @@ export function prepareDataDir(dataDir: string, redact: (text: string) => string
 /** Shows the error and ends the process (exit code 1). Waits for `ready`: before it, Linux only
  * prints an error box to stderr. */
 export function failStartup(error: unknown, logger: Logger, logFile?: string): void {
-  const title = error instanceof StartupError ? error.title : 'Trigger Runner could not start'
-  const message = error instanceof Error ? error.message : String(error)
-  logger.error(`start-up failed: ${title}`, error)
+  logger.error(`start-up failed: ${error instanceof StartupError ? error.title : EN.cannotStartTitle}`, error)
   const show = (): void => {
-    dialog.showErrorBox(title, logFile ? `${message}\n\nDetails are in ${logFile}` : message)
+    const t = dialogText()
+    const { title, message } =
+      error instanceof StartupError
+        ? (error.localized?.(t) ?? { title: error.title, message: error.message })
+        : { title: t.cannotStartTitle, message: error instanceof Error ? error.message : String(error) }
+    dialog.showErrorBox(title, logFile ? `${message}\n\n${t.detailsIn(logFile)}` : message)
     app.exit(1)
   }
   if (app.isReady()) show()
@@ -99,7 +104,7 @@ export function watchMainWindow(win: BrowserWindow, options: WindowWatchOptions)
     if (failed) return
     failed = true
     clearTimeout(timer)
-    failStartup(new StartupError('The app window could not start', what), logger, options.logFile)
+    failStartup(new StartupError(EN.windowFailedTitle, what, (t) => ({ title: t.windowFailedTitle, message: what })), logger, options.logFile)
   }
   const timer = setTimeout(() => {
     if (shown || failed || win.isDestroyed()) return
@@ -131,13 +136,14 @@ export function watchMainWindow(win: BrowserWindow, options: WindowWatchOptions)
     if (!shown) return fatal(what)
     logger.error(what)
     if (details.reason === 'clean-exit' || win.isDestroyed()) return
+    const t = dialogText()
     void dialog
       .showMessageBox(win, {
         type: 'error',
-        title: 'The window stopped',
-        message: 'The app window stopped working.',
-        detail: `${what}\nRuns in progress keep their journal; reloading shows them again.`,
-        buttons: ['Reload', 'Quit'],
+        title: t.crashedTitle,
+        message: t.crashedMessage,
+        detail: `${what}\n${t.crashedDetail}`,
+        buttons: [t.reload, t.quit],
         defaultId: 0,
         cancelId: 1,
         noLink: true

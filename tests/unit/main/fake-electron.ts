@@ -167,8 +167,9 @@ class FakeApp extends EventEmitter {
   getVersion(): string {
     return '0.0.0-fake'
   }
+  locale = 'en-US'
   getLocale(): string {
-    return 'en-US'
+    return this.locale
   }
 }
 
@@ -228,7 +229,7 @@ export function reset(): void {
   const fresh = createElectron()
   const { app } = electron
   app.removeAllListeners()
-  Object.assign(app, { ready: true, exitCode: undefined, quitCalls: 0, quitted: false, paths: new Map(), singleInstance: true })
+  Object.assign(app, { ready: true, exitCode: undefined, quitCalls: 0, quitted: false, paths: new Map(), singleInstance: true, locale: 'en-US' })
   electron.ipcMain.handlers.clear()
   const ds = electron.session.defaultSession
   ds.removeAllListeners()

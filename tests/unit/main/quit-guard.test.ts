@@ -92,6 +92,19 @@ describe('closing the window', () => {
   })
 })
 
+describe('the question', () => {
+  it('is asked in the system language (Russian here)', async () => {
+    electron.app.locale = 'ru-RU'
+    running = 1
+    answer('keep')
+    win.close()
+    await flush()
+    const box = electron.dialog.showMessageBox.mock.calls[0]![1] as { buttons: string[]; message: string }
+    expect(box.buttons).toEqual(['Приостановить и выйти', 'Продолжить работу'])
+    expect(box.message).toBe('Запуск ещё отправляет запросы.')
+  })
+})
+
 describe('quitting (menu, Cmd+Q)', () => {
   it('during a run: asks once, pauses, quits', async () => {
     running = 1

@@ -90,6 +90,19 @@ describe('failStartup', () => {
     expect(logged.some((l) => l.startsWith('error start-up failed'))).toBe(true)
   })
 
+  it('speaks the system language (Russian here), the folder and the way out included', () => {
+    electron.app.locale = 'ru'
+    const prepared = prepareDataDir(unwritable(), (t) => t)
+    expect(prepared.ok).toBe(false)
+    if (prepared.ok) return
+    failStartup(prepared.error, logger, '/x/main.log')
+    const [title, text] = electron.dialog.showErrorBox.mock.calls[0]!
+    expect(title).toBe('Папка данных недоступна для записи')
+    expect(text).toContain('B24TR_DATA_DIR')
+    expect(text).toContain(join(base, 'a-file', 'data'))
+    expect(text).toContain('Подробности в /x/main.log')
+  })
+
   it('waits for ready before showing it (on Linux a box before ready only reaches stderr)', async () => {
     electron.app.ready = false
     let ready!: () => void

@@ -11,9 +11,8 @@
 import { BrowserWindow, session } from 'electron'
 import { randomUUID } from 'node:crypto'
 import { SignInCancelledError, SignInFailedError } from './ipc/sign-in'
+import { dialogText } from './dialog-text'
 import type { Logger } from './logger'
-
-const TITLE = 'Sign in to Bitrix24'
 
 /** Hosts the sign-in may pass through besides the portal itself: Bitrix24's OAuth server, and
  * the Bitrix24 account login (bitrix24.net) that cloud portals send signed-out users to. */
@@ -46,8 +45,9 @@ export function isSignInPage(url: string, authorizeUrl: string): boolean {
 }
 
 export function signInTitle(url: string): string {
+  const title = dialogText().signIn
   const host = hostOf(url)
-  return host ? `${TITLE} — ${host}` : TITLE
+  return host ? `${title} — ${host}` : title
 }
 
 /** Opens `authorizeUrl`; resolves with the first URL `isCallback` accepts, then closes the window.

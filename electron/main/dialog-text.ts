@@ -1,5 +1,5 @@
-// The words of the few dialogs main shows itself (start-up errors, a crashed window, quitting
-// during a run), in English and Russian. The language follows the system, as the page's does
+// The words of the few dialogs and titles main shows itself (start-up errors, a crashed window,
+// quitting during a run, the sign-in window), in English and Russian. The language follows the system, as the page's does
 // until the admin picks one. Read at show time: app.getLocale() is only reliable after `ready`.
 import { app } from 'electron'
 
@@ -31,6 +31,7 @@ export interface DialogText {
   runningDetail: string
   pauseAndQuit: string
   keepRunning: string
+  signIn: string
 }
 
 const en: DialogText = {
@@ -53,7 +54,8 @@ const en: DialogText = {
     'Quitting pauses it: requests already sent get their answers recorded first, then the app ' +
     'closes. Resume it later from the run list; no row is sent twice.',
   pauseAndQuit: 'Pause and quit',
-  keepRunning: 'Keep running'
+  keepRunning: 'Keep running',
+  signIn: 'Sign in to Bitrix24'
 }
 
 const ru: DialogText = {
@@ -76,7 +78,8 @@ const ru: DialogText = {
     'Выход приостановит его: ответы на уже отправленные запросы будут записаны, затем приложение ' +
     'закроется. Продолжить можно позже из списка запусков; ни одна строка не будет отправлена дважды.',
   pauseAndQuit: 'Приостановить и выйти',
-  keepRunning: 'Продолжить работу'
+  keepRunning: 'Продолжить работу',
+  signIn: 'Вход в Битрикс24'
 }
 
 export function dialogText(locale: MainLocale = mainLocale()): DialogText {

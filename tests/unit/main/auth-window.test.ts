@@ -33,8 +33,10 @@ describe('isSignInPage', () => {
       expect(isSignInPage(bad, AUTHORIZE), bad).toBe(false)
     }
   })
-  it('names the host in the title', () => {
+  it('names the host in the title, in the system language', () => {
     expect(signInTitle(AUTHORIZE)).toBe('Sign in to Bitrix24 — acme.bitrix24.ru')
+    electron.app.locale = 'ru-RU'
+    expect(signInTitle(AUTHORIZE)).toBe('Вход в Битрикс24 — acme.bitrix24.ru')
   })
 })
 

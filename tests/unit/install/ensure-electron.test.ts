@@ -48,7 +48,14 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   return new Promise((done, fail) => {
     const child = spawn(cmd, args, {
       cwd,
-      env: { ...process.env, ...env, ELECTRON_OVERRIDE_DIST_PATH: '', electron_config_cache: join(cwd, '.electron-cache') },
+      env: {
+        ...process.env,
+        ...env,
+        // A mirror set in the user's .npmrc would win over ELECTRON_MIRROR: pin both.
+        ...(env.ELECTRON_MIRROR && { npm_config_electron_mirror: env.ELECTRON_MIRROR }),
+        ELECTRON_OVERRIDE_DIST_PATH: '',
+        electron_config_cache: join(cwd, '.electron-cache')
+      },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let output = ''

@@ -126,6 +126,14 @@ export function watchMainWindow(win: BrowserWindow, options: WindowWatchOptions)
     if (!shown) fatal(what)
     else logger.error(what)
   })
+  // A missing page answers 404 through the app:// handler: Chromium shows it as a page, with no
+  // did-fail-load, so the status is checked here.
+  contents.on('did-navigate', (_event, url, httpResponseCode) => {
+    if (httpResponseCode < 400) return
+    const what = `The window could not load ${url} (HTTP ${httpResponseCode}): the app's files are missing or damaged.`
+    if (!shown) fatal(what)
+    else logger.error(what)
+  })
   contents.on('preload-error', (_event, preloadPath, error) => {
     const what = `The window's preload script ${preloadPath} failed: ${error.message}`
     if (!shown) fatal(what)

@@ -131,6 +131,15 @@ describe('watchMainWindow', () => {
     expect(electron.app.exitCode).toBe(1)
   })
 
+  it('a page the app:// handler does not have (404) before the window shows: dialog and exit', () => {
+    const win = watched()
+    win.webContents.emit('did-navigate', event(), 'app://renderer/index.html', 200)
+    expect(electron.dialog.showErrorBox).not.toHaveBeenCalled()
+    win.webContents.emit('did-navigate', event(), 'app://renderer/index.html', 404)
+    expect(electron.dialog.showErrorBox.mock.calls[0]![1]).toContain('HTTP 404')
+    expect(electron.app.exitCode).toBe(1)
+  })
+
   it('ignores aborted navigations and sub-frames', () => {
     const win = watched()
     win.webContents.emit('did-fail-load', event(), -3, 'ERR_ABORTED', 'app://renderer/index.html', true)

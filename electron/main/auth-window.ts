@@ -91,19 +91,29 @@ export function openAuthWindow(
     // Top-level navigation: the callback ends the sign-in; the portal and the sign-in servers may
     // load; anything else (a link on the login page) is refused. Frames inside the page (a
     // captcha) are the page's business.
-    const guard = (event: { preventDefault(): void; url: string }): void => {
+    const guard = (event: { preventDefault(): void; url: string }, redirect: boolean): void => {
       if (isCallback(event.url)) {
         event.preventDefault()
         finish({ url: event.url })
         return
       }
-      if (!isSignInPage(event.url, authorizeUrl)) {
-        event.preventDefault()
-        logger?.warn(`sign-in window: blocked a navigation to ${hostOf(event.url) ?? 'a non-web address'}`)
+      if (isSignInPage(event.url, authorizeUrl)) return
+      event.preventDefault()
+      const where = hostOf(event.url) ?? 'a non-web address'
+      logger?.warn(`sign-in window: blocked a ${redirect ? 'redirect' : 'navigation'} to ${where}`)
+      // A link the user clicked just does nothing; a server redirect would leave the window
+      // stuck on a half-loaded page, so say where the sign-in went instead.
+      if (redirect) {
+        finish({
+          error: new SignInFailedError(
+            `The sign-in page sent the window to ${where}, outside ${portalHost} and the Bitrix24 sign-in servers, so the app stopped there. ` +
+              'Check the portal address.'
+          )
+        })
       }
     }
-    contents.on('will-redirect', guard)
-    contents.on('will-navigate', guard)
+    contents.on('will-redirect', (event) => guard(event, true))
+    contents.on('will-navigate', (event) => guard(event, false))
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
     contents.on('will-attach-webview', (event) => event.preventDefault())
 

@@ -73,15 +73,25 @@ describe('openAuthWindow', () => {
     const away = event({ url: 'https://evil.example/phish' })
     win.webContents.emit('will-navigate', away)
     expect(away.defaultPrevented).toBe(true)
-    const redirect = event({ url: 'https://evil.example/' })
-    win.webContents.emit('will-redirect', redirect)
-    expect(redirect.defaultPrevented).toBe(true)
     const login = event({ url: 'https://acme.bitrix24.ru/auth/' })
     win.webContents.emit('will-navigate', login)
     expect(login.defaultPrevented).toBe(false)
     expect(win.webContents.windowOpenHandler!({ url: 'https://acme.bitrix24.ru/x' })).toEqual({ action: 'deny' })
     await flush()
     expect(settled()).toBe('pending')
+  })
+
+  it('a redirect off the sign-in servers is stopped and reported, not left hanging', async () => {
+    const { win, result } = open()
+    const inside = event({ url: 'https://oauth.bitrix.info/oauth/authorize/?x' })
+    win.webContents.emit('will-redirect', inside)
+    expect(inside.defaultPrevented).toBe(false)
+    const redirect = event({ url: 'https://evil.example/' })
+    win.webContents.emit('will-redirect', redirect)
+    expect(redirect.defaultPrevented).toBe(true)
+    await expect(result).rejects.toBeInstanceOf(SignInFailedError)
+    await expect(result).rejects.toThrow(/sent the window to evil\.example, outside acme\.bitrix24\.ru/)
+    expect(win.isDestroyed()).toBe(true)
   })
 
   it('refuses downloads and permissions', () => {

@@ -289,6 +289,8 @@ export interface ApiHandlers {
   /** Shows a save dialog in main; null when cancelled. */
   'runs.export': (runId: string, format: 'csv' | 'json') => { path: string } | null
   'shell.openExternal': (url: string) => void
+  /** Puts text on the system clipboard (main's clipboard module: the page has no clipboard permission). */
+  'clipboard.writeText': (text: string) => void
 }
 
 export type ApiMethod = keyof ApiHandlers
@@ -322,7 +324,8 @@ export const API_METHODS = [
   'runs.rows',
   'runs.rerun',
   'runs.export',
-  'shell.openExternal'
+  'shell.openExternal',
+  'clipboard.writeText'
 ] as const satisfies readonly ApiMethod[]
 
 /** Push events from main to the renderer. */

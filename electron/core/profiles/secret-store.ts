@@ -5,6 +5,7 @@
 // Error messages here never quote stored content.
 import { z } from 'zod'
 import type { Credentials } from '../bitrix/types'
+import { createRequire } from 'node:module'
 
 export const KEYCHAIN_SERVICE = 'b24-trigger-runner'
 
@@ -72,8 +73,11 @@ export interface KeytarApi {
   deletePassword(service: string, account: string): Promise<boolean>
 }
 
+// require(), not import(): in the packaged app keytar lives in app.asar (its keytar.node unpacked
+// next to it), and only the CommonJS loader, which Electron patches, reads from the asar.
+// createRequire keeps this a runtime lookup, so the bundler leaves the native module external.
 async function importKeytar(): Promise<KeytarApi> {
-  const mod = (await import('keytar')) as KeytarApi & { default?: KeytarApi }
+  const mod = createRequire(import.meta.url)('keytar') as KeytarApi & { default?: KeytarApi }
   return mod.default ?? mod
 }
 

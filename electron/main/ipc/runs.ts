@@ -13,6 +13,8 @@ export interface RunWiring {
   handlers: HandlerMap<RunChannels>
   ready: Promise<void>
   close(): Promise<void>
+  /** Runs sending right now (the quit guard asks before stopping them). */
+  runningRuns(): number
 }
 
 function exportName(run: RunSummaryView, format: 'csv' | 'json'): string {
@@ -24,8 +26,11 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
   const manager = createRunManager({ dataDir: deps.dataDir, clientFor: (profileId) => ctx.profiles.clientFor(profileId) })
   const onProgress = { onProgress: (event: RunProgressEvent) => deps.emit('runs.progress', event) }
 
+  const launched = new Set<string>()
+
   async function launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView> {
     const handle = await manager[how](runId, onProgress)
+    launched.add(runId)
     handle.done.catch((err: unknown) => deps.logger?.error(`run ${runId} stopped with an error`, err))
     return manager.get(runId)
   }
@@ -40,6 +45,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
   return {
     ready,
     close: () => manager.close(),
+    runningRuns() {
+      for (const id of launched) if (!manager.isRunning(id)) launched.delete(id)
+      return launched.size
+    },
     handlers: {
       'runs.create': async (req) => manager.createRun((await csv.plan(req)).spec),
       'runs.start': (runId) => launch(runId, 'start'),

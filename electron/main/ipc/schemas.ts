@@ -115,5 +115,7 @@ export const argsSchemas = {
   ]),
   'runs.rerun': z.tuple([id, z.enum(['failed', 'failed+uncertain'])]),
   'runs.export': z.tuple([id, z.enum(['csv', 'json'])]),
-  'shell.openExternal': z.tuple([url])
+  'shell.openExternal': z.tuple([url]),
+  // A curl command or an ID; a megabyte is far beyond anything the app offers to copy.
+  'clipboard.writeText': z.tuple([z.string().max(1024 * 1024)])
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<ApiHandlers[K]>> }

@@ -24,6 +24,7 @@ let dataDir: string
 let wiring: IpcWiring
 const handlers = new Map<string, Listener>()
 const opened: string[] = []
+const copied: string[] = []
 const emitted: { event: string; payload: unknown }[] = []
 const dialogAnswers: { csv: string | null; exportPath: string | null } = { csv: null, exportPath: null }
 let authWindow: IpcDeps<FakeEvent>['openAuthWindow']
@@ -61,6 +62,7 @@ beforeAll(async () => {
       },
       openAuthWindow: (url, isCallback) => authWindow(url, isCallback),
       openExternal: async (url) => void opened.push(url),
+      writeClipboard: (text) => void copied.push(text),
       emit: (event, payload) => void emitted.push({ event, payload }),
       appInfo: { version: '0.0.0-test', platform: 'test', dataDir, locale: 'en' },
       isTrustedSender: (event) => event.trusted,
@@ -128,6 +130,15 @@ describe('registerIpc', () => {
     expect(opened).toEqual([])
     await ok('shell.openExternal', 'https://apidocs.bitrix24.com/')
     expect(opened).toEqual(['https://apidocs.bitrix24.com/'])
+  })
+
+  it('copies through main: clipboard.writeText checks sender and argument, then writes', async () => {
+    expect(await handlers.get('clipboard.writeText')!({ trusted: false }, 'x')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call('clipboard.writeText', 42)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect(await call('clipboard.writeText', 'x'.repeat(1024 * 1024 + 1))).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect(copied).toEqual([])
+    await ok('clipboard.writeText', 'curl -X POST https://portal.example/rest/…')
+    expect(copied).toEqual(['curl -X POST https://portal.example/rest/…'])
   })
 
   it('signs an OAuth profile in through the authorize redirect, checking state', async () => {

@@ -16,6 +16,7 @@
 import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
+import { explainWriteError, writeAll, type WritableHandle } from '../durable-write'
 import type { ErrorInfo, ImportedRow, Outcome, RowVerdict } from '../../shared/domain'
 import { redact } from '../bitrix/redact'
 import { ID_VERDICTS } from './csv-verdicts'
@@ -102,19 +103,34 @@ export class JournalWriter {
   private chain: Promise<void> = Promise.resolve()
   private failure: Error | undefined
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly file: string,
+    /** Where writes go; tests inject one that writes part of a buffer, as a full disk does. */
+    private readonly writer: WritableHandle = handle
+  ) {}
 
-  /** Opens for appending. A line torn by a crash is cut off first, so new records never
-   * continue a half-written one. */
-  static async open(file: string): Promise<JournalWriter> {
-    const handle = await open(file, 'a+')
+  /** Opens for appending. A line torn by a crash (or a full disk) is cut off first, so new
+   * records never continue a half-written one. */
+  static async open(file: string, options: { writer?: (handle: FileHandle) => WritableHandle } = {}): Promise<JournalWriter> {
+    let handle: FileHandle
+    try {
+      handle = await open(file, 'a+')
+    } catch (err) {
+      throw explainWriteError(err, file)
+    }
     try {
       await cutTornTail(handle)
     } catch (err) {
       await handle.close()
-      throw err
+      throw explainWriteError(err, file)
     }
-    return new JournalWriter(handle)
+    return new JournalWriter(handle, file, options.writer?.(handle))
+  }
+
+  /** The write that failed, if one did: nothing more is written by this writer. */
+  get failed(): Error | undefined {
+    return this.failure
   }
 
   /** Appended and flushed to disk before this resolves. */
@@ -136,11 +152,15 @@ export class JournalWriter {
     const next = this.chain.then(async () => {
       if (this.failure) throw this.failure
       try {
-        if (text) await this.handle.write(text)
+        // Every byte or an error: a short write (a full disk) must never pass for durable.
+        if (text) await writeAll(this.writer, text, this.file)
         if (flush) await this.handle.datasync()
       } catch (err) {
-        // After a failed write the file's tail is unknown: refuse everything after it.
-        this.failure = err instanceof Error ? err : new Error(String(err))
+        // After a failed write the file's tail is unknown: refuse everything after it, and cut
+        // a torn last line now (best effort; the next open cuts it too), so complete records
+        // stay readable and a reader never meets half a record.
+        this.failure = explainWriteError(err, this.file)
+        await cutTornTail(this.handle).catch(() => undefined)
         throw this.failure
       }
     })

@@ -2,10 +2,11 @@
 // happened) and summary.json (a cache of the counts for the history list, trusted only while
 // the journal has the size it was computed at).
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { uptime } from 'node:os'
 import { join } from 'node:path'
 import type { ErrorInfo } from '../../shared/domain'
+import { explainWriteError, writeFileDurable } from '../durable-write'
 import type { IpcError, RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
 import type { RowTable } from './row-table'
@@ -51,10 +52,9 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
+/** Every byte and an fsync before the rename: a full disk fails here, never leaves half a file. */
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(value, null, 2))
-  await rename(tmp, file)
+  await writeFileDurable(file, JSON.stringify(value, null, 2), 0o644)
 }
 
 /** Creates the run folder with run.json and the journal's planned rows, flushed to disk. */
@@ -81,7 +81,9 @@ export async function createRunFolder(dataDir: string, spec: RunSpec, now: numbe
   if (spec.parentRunId) meta.parentRunId = spec.parentRunId
   if (spec.rerunOf) meta.rerunOf = spec.rerunOf
   const dir = runDir(dataDir, meta.id)
-  await mkdir(dir, { recursive: true })
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw explainWriteError(err, dir)
+  })
   const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
   try {
     for (const record of rowRecords(spec.rows)) await journal.append([record])

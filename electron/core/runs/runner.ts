@@ -24,6 +24,7 @@ import type { Clock } from '../bitrix/pacing/clock'
 import type { OperatingGovernor, OperatingReservation } from '../bitrix/pacing/operating-governor'
 import type { RequestGovernor } from '../bitrix/pacing/request-governor'
 import { plainMessage } from '../bitrix/plain-message'
+import { writeFailureReason } from '../durable-write'
 import type { BatchItemResult, BatchResponse, BitrixClient } from '../bitrix/types'
 import { rowLabel, triggerCommand, triggerMethod } from './commands'
 import { interruptedOutcomes, type JournalRecord, type JournalWriter, type ReplayedRun } from './journal'
@@ -153,10 +154,16 @@ export class RunSession {
   async run(): Promise<SessionEnd> {
     const { journal, replay, clock, meta } = this.deps
     const started = clock.now()
-    await journal.durable([
-      ...interruptedOutcomes(replay, started),
-      { t: 'state', state: replay.everSent || replay.lastState ? 'resumed' : 'started', at: started }
-    ])
+    try {
+      await journal.durable([
+        ...interruptedOutcomes(replay, started),
+        { t: 'state', state: replay.everSent || replay.lastState ? 'resumed' : 'started', at: started }
+      ])
+    } catch (err) {
+      // Nothing was sent: the run stays as it was, resumable once the disk takes writes again.
+      this.status = 'paused'
+      return { status: 'paused', reason: writeFailureReason(err) }
+    }
     replay.interrupted = []
     if (meta.options.verify) this.queueVerifyAfterFromJournal()
     this.emit(true)
@@ -188,6 +195,18 @@ export class RunSession {
     const { journal, clock } = this.deps
     const at = clock.now()
     let end: SessionEnd
+    if (journal.failed) {
+      // The journal refused a write (a full disk): nothing more can be recorded, and what is on
+      // disk is what the next session resumes from.
+      end = { status: 'paused', reason: writeFailureReason(journal.failed) }
+      this.status = 'paused'
+      this.emit(true)
+      return end
+    }
+    if (this.stopping?.kind === 'pause' && this.everyRowDone()) {
+      // Paused (Ctrl-C) just as the last batch answered: nothing is left to resume.
+      this.stopping = undefined
+    }
     if (this.stopping?.kind === 'cancel') {
       const rows = this.planner.drain()
       const records: JournalRecord[] = rows.map((row) => ({ t: 'outcome', row, outcome: 'not-run', attempt: this.table.attempts[row] as number, at }))
@@ -200,10 +219,18 @@ export class RunSession {
     } else {
       end = { status: 'finished' }
     }
-    await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
+    try {
+      await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
+    } catch (err) {
+      end = { status: 'paused', reason: writeFailureReason(err) }
+    }
     this.status = end.status
     this.emit(true)
     return end
+  }
+
+  private everyRowDone(): boolean {
+    return this.table.counts().pending === 0 && this.afterQueue.length === 0
   }
 
   // ---- planning ----
@@ -267,10 +294,14 @@ export class RunSession {
   }
 
   private track(p: Promise<void>): void {
-    const tracked = p.catch((err: unknown) => this.pause(`Internal error: ${err instanceof Error ? err.message : String(err)}`)).finally(() => {
-      this.inFlight.delete(tracked)
-      this.waker.wake()
-    })
+    const tracked = p
+      .catch((err: unknown) =>
+        this.pause(this.deps.journal.failed ? writeFailureReason(this.deps.journal.failed) : `Internal error: ${err instanceof Error ? err.message : String(err)}`)
+      )
+      .finally(() => {
+        this.inFlight.delete(tracked)
+        this.waker.wake()
+      })
     this.inFlight.add(tracked)
   }
 
@@ -282,7 +313,15 @@ export class RunSession {
     try {
       const commands = rows.map((r) => triggerCommand(meta, this.table, r))
       await hooks?.beforeIntent?.(batch, rows)
-      await journal.durable([{ t: 'intent', batch, rows, at: clock.now() }])
+      try {
+        await journal.durable([{ t: 'intent', batch, rows, at: clock.now() }])
+      } catch (err) {
+        // The intent is not on disk in full: nothing is sent, the rows stay pending, and the run
+        // pauses until the disk takes writes again.
+        this.planner.giveBack(rows)
+        this.pause(writeFailureReason(err))
+        return
+      }
       for (const r of rows) {
         this.table.open[r] = 1
         this.table.attempts[r] = Math.min(255, (this.table.attempts[r] as number) + 1)

@@ -2,12 +2,12 @@
 // happened) and summary.json (a cache of the counts for the history list, trusted only while
 // the journal has the size it was computed at).
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises'
-import { uptime } from 'node:os'
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ErrorInfo } from '../../shared/domain'
 import { explainWriteError, writeFileDurable } from '../durable-write'
 import type { IpcError, RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
+import { lockHolderIn, takeRunLock } from './run-lock'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
 import type { RowTable } from './row-table'
 import { DEFAULT_SETTINGS, type RunMeta, type RunSpec } from './run-types'
@@ -16,10 +16,9 @@ import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
 
 const META_FILE = 'run.json'
 const SUMMARY_FILE = 'summary.json'
-const LOCK_FILE = 'run.lock'
-/** Clock steps and the uptime's rounding must not make a fresh lock look older than the boot. */
-const BOOT_SLACK_MS = 60_000
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,80}$/
+
+export { RunLockedError } from './run-lock'
 
 export function runsDir(dataDir: string): string {
   return join(dataDir, 'runs')
@@ -230,62 +229,14 @@ export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
   return views
 }
 
-export class RunLockedError extends Error {
-  readonly code = 'RUN_LOCKED'
-  constructor(readonly runId: string, readonly pid: number) {
-    super(
-      `Run ${runId} is being sent by another process (pid ${pid}: the desktop app or another b24-triggers). ` +
-        'Pause it there, or wait until it stops, then try again.'
-    )
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** When this machine started (ms), give or take a second. */
-function bootTime(): number {
-  return Date.now() - uptime() * 1000
-}
-
-/** The pid of a live process that holds the run, if any (the app and the CLI share runs). A lock
- * written before the machine started is stale even if its pid now names some other process. */
+/** The pid of a live process that holds the run, if any (the app and the CLI share runs). */
 export async function lockHolder(dataDir: string, runId: string): Promise<number | undefined> {
-  const file = join(runDir(dataDir, runId), LOCK_FILE)
-  try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
-    const pid = Number(text)
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined
-    return info.mtimeMs >= bootTime() - BOOT_SLACK_MS && alive(pid) ? pid : undefined
-  } catch {
-    return undefined
-  }
+  return lockHolderIn(runDir(dataDir, runId))
 }
 
 /** Takes the run for this process: two writers would interleave one journal. A lock left by a
- * process that died (a crash, a kill) is taken over. Returns the release function, which leaves
- * alone a lock another process has taken over since. */
+ * process that died (a crash, a kill) is taken over, atomically (run-lock.ts). Returns the
+ * release function. */
 export async function lockRun(dataDir: string, runId: string): Promise<() => Promise<void>> {
-  const file = join(runDir(dataDir, runId), LOCK_FILE)
-  const mine = String(process.pid)
-  for (let tries = 0; ; tries++) {
-    try {
-      await writeFile(file, mine, { flag: 'wx' })
-      return async () => {
-        const holder = await readFile(file, 'utf8').catch(() => undefined)
-        if (holder === mine) await unlink(file).catch(() => undefined)
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw err
-      const holder = await lockHolder(dataDir, runId)
-      if (holder !== undefined) throw new RunLockedError(runId, holder)
-      await unlink(file).catch(() => undefined)
-    }
-  }
+  return takeRunLock(runDir(dataDir, runId), runId)
 }

@@ -353,6 +353,10 @@ export class RunSession {
     const byLabel = new Map<string, BatchItemResult>(answer.items.map((item) => [item.label, item]))
     const records: JournalRecord[] = []
     const requeue: number[] = []
+    // The run already paused on a run-wide error: rows of batches still in flight that got the
+    // same answer did not run, and go back to pending, so the error costs one batch, not four.
+    const pausedOn = this.stopping?.kind === 'pause' ? this.stopping.error : undefined
+    const unrun: number[] = []
     const costs: number[] = []
     let unmeasured = 0
     let counters: RestTime | undefined
@@ -386,6 +390,10 @@ export class RunSession {
           else requeue.push(r)
           continue
         }
+        if (error.kind === 'run-fatal' && pausedOn && sameError(pausedOn, error)) {
+          unrun.push(r)
+          continue
+        }
         if (error.kind === 'run-fatal') fatal ??= error
         settle(r, error.kind === 'ambiguous' ? 'uncertain' : 'failed', error, cost)
       }
@@ -411,9 +419,19 @@ export class RunSession {
       for (const r of requeue) this.table.open[r] = 0
       this.planner.giveBack(requeue)
     }
-    await journal.append(records)
-    this.rowsDone(rows.length - requeue.length, rows.filter((r) => !requeue.includes(r)))
+    if (unrun.length > 0) {
+      records.push({ t: 'release', batch, rows: unrun, counted: false, at, error: pausedOn })
+      for (const r of unrun) {
+        this.table.open[r] = 0
+        this.table.attempts[r] = Math.max(0, (this.table.attempts[r] as number) - 1)
+      }
+      this.planner.giveBack(unrun)
+    }
+    // Paused before the journal write yields, so answers arriving meanwhile see the pause.
     if (fatal) this.pause(plainMessage(fatal), fatal)
+    await journal.append(records)
+    const settled = rows.filter((r) => !requeue.includes(r) && !unrun.includes(r))
+    this.rowsDone(settled.length, settled)
   }
 
   private async onEnvelopeError(batch: number, rows: number[], reservation: OperatingReservation, error: ErrorInfo): Promise<void> {
@@ -613,6 +631,11 @@ export class RunSession {
       // A listener's failure must not stop the run.
     }
   }
+}
+
+/** The same run-wide answer: same code and text (an unregistered trigger has an empty code). */
+function sameError(a: ErrorInfo, b: ErrorInfo): boolean {
+  return a.code.toUpperCase() === b.code.toUpperCase() && a.description === b.description
 }
 
 function errorInfo(err: unknown): ErrorInfo {

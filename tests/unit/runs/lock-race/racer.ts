@@ -1,20 +1,26 @@
 // One of many processes racing for the same run locks (tests/unit/runs/lock-race.test.ts).
-// argv: <json {dirs: string[], startAt: number[], holdMs: number}>
-// For trial i it waits until startAt[i], tries to take the lock in dirs[i], holds it holdMs if it
-// won, and prints one JSON line: {trial, won, tried, from?, to?, error?} (times in ms).
+// argv: <json {dirs: string[], holdMs: number}>. Prints "ready" once loaded, then reads one line
+// from stdin: the start times (ms) per trial. For trial i it waits until startAt[i], tries to
+// take the lock in dirs[i], holds it holdMs if it won, and prints one JSON line:
+// {trial, won, tried, from?, to?, error?} (times in ms).
+import { createInterface } from 'node:readline'
 import { takeRunLock } from '../../../../electron/core/runs/run-lock'
 
 interface Input {
   dirs: string[]
-  startAt: number[]
   holdMs: number
 }
 
 const input = JSON.parse(process.argv[2] ?? '{}') as Input
 
 async function main(): Promise<void> {
+  process.stdout.write('ready\n')
+  const lines = createInterface({ input: process.stdin })
+  const [first] = await new Promise<string[]>((resolve) => lines.once('line', (l) => resolve([l])))
+  lines.close()
+  const startAt = JSON.parse(first ?? '[]') as number[]
   for (let i = 0; i < input.dirs.length; i++) {
-    const wait = (input.startAt[i] as number) - Date.now()
+    const wait = (startAt[i] as number) - Date.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
     const tried = Date.now()
     try {

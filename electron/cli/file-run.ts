@@ -1,11 +1,11 @@
 // Turns `run --csv FILE ...` into a run the core can start: inspect the file, map its columns
 // from the command line, then plan the run exactly as the desktop app does (core's planCsvRun).
-import { basename, resolve } from 'node:path'
 import type { PlanPreset, Profile, TriggerKind } from '../shared/domain'
 import { ownerTypeResolver, planCsvRun, type CsvRunPlan } from '../core/runs/csv-run'
 import { inspectCsv } from '../core/runs/csv-inspect'
 import type { OwnerTypeCatalog } from '../core/triggers/owner-types'
 import { buildMapping, type ColumnOptions } from './csv-columns'
+import { openCsvInput, type CsvInputFile } from './csv-input'
 import { usageError } from './errors'
 import { findOwnerTypeId } from './lookup'
 
@@ -22,7 +22,17 @@ export interface FileRunOptions extends ColumnOptions {
 const EXAMPLES_SHOWN = 5
 
 export async function prepareFileRun(profile: Profile, catalog: OwnerTypeCatalog, opts: FileRunOptions): Promise<CsvRunPlan> {
-  const path = resolve(opts.path)
+  // A pipe (or `-`, standard input) is read once into a private copy, removed once planned.
+  const input = await openCsvInput(opts.path)
+  try {
+    return await planFile(profile, catalog, opts, input)
+  } finally {
+    await input.dispose()
+  }
+}
+
+async function planFile(profile: Profile, catalog: OwnerTypeCatalog, opts: FileRunOptions, input: CsvInputFile): Promise<CsvRunPlan> {
+  const { path } = input
   const inspection = await inspectCsv(path, {
     resolveOwnerType: ownerTypeResolver(catalog),
     ...(opts.header !== undefined && { hasHeader: opts.header })
@@ -36,7 +46,7 @@ export async function prepareFileRun(profile: Profile, catalog: OwnerTypeCatalog
   return planCsvRun({
     profile: { id: profile.id, name: profile.name, portalUrl: profile.portalUrl, kind: profile.kind },
     kind: opts.kind,
-    source: { name: basename(path), input: path, path, mapping },
+    source: { name: input.name, input: path, ...(input.sourcePath !== undefined && { path: input.sourcePath }), mapping },
     defaults: { ...(ownerTypeId !== undefined && { ownerTypeId }), ...(opts.code && { code: opts.code }) },
     catalog,
     options: { verify: opts.verify, plan: opts.plan }

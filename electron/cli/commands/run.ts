@@ -34,7 +34,7 @@ export function registerRun(program: Command, session: Session): void {
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
     .option('--id <id>', 'one item: its ID')
-    .option('--csv <file>', 'a file of item IDs, one row per item')
+    .option('--csv <file>', 'a file of item IDs, one row per item ("-": standard input; pipes are read once)')
     .option('--id-column <column>', 'file: the column of item IDs (number counted from 1, or header name)')
     .option('--owner-type-column <column>', 'file: a column with the CRM type of each row')
     .option('--code-column <column>', 'file: a column with the trigger code of each row')

@@ -5,8 +5,9 @@
 // goes through `writeAll`, and whole files through `writeFileDurable` (temp file, every byte,
 // fsync, rename).
 import { randomUUID } from 'node:crypto'
-import { open, rename, rm, type FileHandle } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { constants } from 'node:fs'
+import { access, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 
 /** The disk (or the user's quota) is full. Nothing that depended on the write was done. */
 export class DiskFullError extends Error {
@@ -109,5 +110,47 @@ export async function syncDir(dir: string): Promise<void> {
 export function writeFailureReason(err: unknown): string {
   if (err instanceof DiskFullError) return 'The disk is full: free space, then resume.'
   if (err instanceof NotWritableError) return `Cannot write the run's journal (${err.reason}: ${err.path}): make it writable, then resume.`
+  if ((err as { code?: unknown } | undefined)?.code === 'JOURNAL_GONE') {
+    return `${(err as Error).message} Nothing more was sent. Rows sent before may have run: check the portal before running the file again.`
+  }
   return `Cannot write the run's journal: ${err instanceof Error ? err.message : String(err)}. Fix that, then resume.`
+}
+
+/** Creates `dir` (and its parents), saying plainly when the place is read-only or not ours:
+ * Node's recursive mkdir reports a read-only file system as ENOENT ("no such file"). */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') {
+      // Find the deepest folder that exists and ask whether it may be written.
+      let at = dirname(dir)
+      for (;;) {
+        const info = await stat(at).catch(() => undefined)
+        if (info || dirname(at) === at) break
+        at = dirname(at)
+      }
+      const denied = await access(at, constants.W_OK).then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => e
+      )
+      if (denied) throw explainWriteError(denied, at)
+      const ro = await statfsReadOnly(at)
+      if (ro) throw new NotWritableError(at, READ_ONLY.EROFS as string)
+    }
+    throw explainWriteError(err, dir)
+  }
+}
+
+/** access(W_OK) passes for root on a read-only mount; a probe file tells the truth. */
+async function statfsReadOnly(dir: string): Promise<boolean> {
+  const probe = join(dir, `.b24tr-write-probe-${process.pid}`)
+  try {
+    await (await open(probe, 'wx')).close()
+    await rm(probe, { force: true })
+    return false
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EROFS'
+  }
 }

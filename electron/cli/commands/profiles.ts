@@ -82,7 +82,7 @@ Examples:
 }
 
 function view(p: Profile): Record<string, unknown> {
-  return { id: p.id, name: p.name, kind: p.kind, portalUrl: p.portalUrl, plan: p.plan, hasSecret: p.hasSecret, clientId: p.clientId }
+  return { id: p.id, name: p.name, kind: p.kind, portalUrl: p.portalUrl, plan: p.plan, hasSecret: p.hasSecret, clientId: p.clientId, ...(p.keychain && { keychain: p.keychain }) }
 }
 
 async function list(ctx: Ctx): Promise<ExitCode> {
@@ -92,10 +92,17 @@ async function list(ctx: Ctx): Promise<ExitCode> {
       ? ['No profiles yet. Add one with: b24-triggers profiles add --name NAME --kind webhook']
       : table(
           ['NAME', 'KIND', 'PORTAL', 'PLAN', 'SECRET', 'ID'],
-          profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, p.hasSecret ? 'yes' : 'MISSING', p.id])
+          profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, secretState(p), p.id])
         )
   )
   return EXIT.ok
+}
+
+/** Never "MISSING" for a keychain that could not be asked: that invites deleting a healthy profile. */
+function secretState(p: Profile): string {
+  if (p.keychain === 'locked') return 'unknown (keychain locked)'
+  if (p.keychain === 'unavailable') return 'unknown (keychain unavailable)'
+  return p.hasSecret ? 'yes' : 'MISSING'
 }
 
 function kindOf(opts: AddOptions): 'webhook' | 'oauth' {

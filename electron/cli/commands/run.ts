@@ -123,7 +123,9 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
   })
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
   for (const line of validationLines(planned)) ctx.out.line(line)
-  if (planned.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
+  if (planned.summary.valid === 0) {
+    throw usageError(`No valid rows to run. Check the column options against the file (try --dry-run).${planned.delimiterHint ? `\n${planned.delimiterHint}` : ''}`)
+  }
   if (opts.dryRun) return EXIT.ok
   const created = await core.runs.createRun(planned.spec)
   ctx.out.record({ type: 'run', run: created })

@@ -3,8 +3,8 @@
 // either the old or the new file. A file that fails the schema is copied aside and reported,
 // never overwritten: every later write refuses until the user fixes or removes it.
 import { randomUUID } from 'node:crypto'
-import { copyFile, mkdir, readFile } from 'node:fs/promises'
-import { explainWriteError, writeFileDurable } from '../durable-write'
+import { copyFile, readFile } from 'node:fs/promises'
+import { ensureDir, writeFileDurable } from '../durable-write'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { Profile } from '../../shared/domain'
@@ -106,9 +106,7 @@ export function createProfileStore(opts: { dataDir: string; now?: () => Date }):
   }
 
   async function save(profiles: StoredProfile[]): Promise<void> {
-    await mkdir(opts.dataDir, { recursive: true }).catch((err: unknown) => {
-      throw explainWriteError(err, opts.dataDir)
-    })
+    await ensureDir(opts.dataDir)
     // Every byte and an fsync before the rename (durable-write.ts): a full disk leaves the old file.
     await writeFileDurable(filePath, JSON.stringify({ version: 1, profiles }, null, 2) + '\n', 0o600)
   }

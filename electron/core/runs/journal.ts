@@ -14,7 +14,7 @@
 //   state         {state, reason?, error?} started | resumed | paused | cancelled | finished
 //                 (a pause on a run-fatal answer keeps that answer in `error`)
 import { createReadStream } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { explainWriteError, writeAll, type WritableHandle } from '../durable-write'
 import type { ErrorInfo, ImportedRow, Outcome, RowVerdict } from '../../shared/domain'
@@ -55,6 +55,17 @@ export const INTERRUPTED: ErrorInfo = {
   status: 0,
   kind: 'ambiguous'
 }
+
+export const JOURNAL_DAMAGED: ErrorInfo = {
+  code: 'JOURNAL_DAMAGED',
+  description: "The run's journal has a damaged record that may have named this row; the trigger may have run.",
+  status: 0,
+  kind: 'ambiguous'
+}
+
+/** Rows beyond the highest one named that a damaged last intent could still have covered:
+ * several batches of at most 50. */
+const DAMAGE_MARGIN_ROWS = 50 * 8
 
 const ROWS_PER_RECORD = 5000
 
@@ -133,9 +144,10 @@ export class JournalWriter {
     return this.failure
   }
 
-  /** Appended and flushed to disk before this resolves. */
+  /** Appended and flushed to disk before this resolves; refused when the journal file is no
+   * longer where it was opened (its run folder was deleted or moved while the run went on). */
   durable(records: readonly JournalRecord[]): Promise<void> {
-    return this.enqueue(serialize(records), true)
+    return this.enqueue(serialize(records), true, true)
   }
 
   /** Appended in order; it reaches the disk with the next durable write (or close). */
@@ -143,18 +155,24 @@ export class JournalWriter {
     return this.enqueue(serialize(records), false)
   }
 
+  private async assertInPlace(): Promise<void> {
+    const [open, named] = await Promise.all([this.handle.stat(), stat(this.file).catch(() => undefined)])
+    if (!named || named.ino !== open.ino || named.dev !== open.dev) throw new JournalGoneError(this.file)
+  }
+
   async close(): Promise<void> {
     await this.enqueue('', true).catch(() => undefined)
     await this.handle.close()
   }
 
-  private enqueue(text: string, flush: boolean): Promise<void> {
+  private enqueue(text: string, flush: boolean, checkPlace = false): Promise<void> {
     const next = this.chain.then(async () => {
       if (this.failure) throw this.failure
       try {
         // Every byte or an error: a short write (a full disk) must never pass for durable.
         if (text) await writeAll(this.writer, text, this.file)
         if (flush) await this.handle.datasync()
+        if (checkPlace) await this.assertInPlace()
       } catch (err) {
         // After a failed write the file's tail is unknown: refuse everything after it, and cut
         // a torn last line now (best effort; the next open cuts it too), so complete records
@@ -166,6 +184,15 @@ export class JournalWriter {
     })
     this.chain = next.catch(() => undefined)
     return next
+  }
+}
+
+/** The journal's run folder was deleted (or moved) while the run went on: records written from
+ * now on would reach no one, and a resume could not find them. */
+export class JournalGoneError extends Error {
+  readonly code = 'JOURNAL_GONE'
+  constructor(readonly file: string) {
+    super(`The run's journal ${file} was deleted or moved while the run went on.`)
   }
 }
 
@@ -191,21 +218,45 @@ async function cutTornTail(handle: FileHandle): Promise<void> {
   }
 }
 
-/** Reads every complete record in order. A last line torn by a crash is ignored; damage
- * anywhere else is an error, because guessing could re-send a row that already ran. */
-export async function readJournal(file: string, onRecord: (record: JournalRecord) => void): Promise<void> {
+/** A line in the middle of the journal that is not a record (a disk fault, an edit by hand). */
+export interface DamagedLine {
+  line: number
+  text: string
+}
+
+/** The journal cannot be salvaged: the planned rows themselves are damaged. */
+export class JournalDamagedError extends Error {
+  readonly code = 'JOURNAL_DAMAGED'
+  constructor(
+    readonly file: string,
+    readonly line: number
+  ) {
+    super(`The run's journal ${file} is damaged on line ${line}, in the list of planned rows: this run cannot be read. Its other runs are not affected; start a new run from the file.`)
+  }
+}
+
+/** Reads every complete record in order. A last line torn by a crash is ignored. A damaged line
+ * anywhere else is reported to `onDamage` and skipped (the records around it are still read);
+ * without `onDamage` it is an error, because guessing could re-send a row that already ran. */
+export async function readJournal(file: string, onRecord: (record: JournalRecord) => void, onDamage?: (damage: DamagedLine) => void): Promise<void> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })
   let lineNo = 0
-  let bad: number | undefined
+  let bad: DamagedLine | undefined
   for await (const line of lines) {
     lineNo++
-    if (bad !== undefined) throw new Error(`${file}: damaged record on line ${bad}`)
+    if (bad !== undefined) {
+      if (!onDamage) throw new Error(`${file}: damaged record on line ${bad.line}`)
+      if (bad.text.startsWith('{"t":"rows"')) throw new JournalDamagedError(file, bad.line)
+      onDamage(bad)
+      bad = undefined
+    }
     if (line === '') continue
     let record: JournalRecord
     try {
       record = JSON.parse(line) as JournalRecord
+      if (typeof record !== 'object' || record === null || typeof record.t !== 'string') throw new Error('not a record')
     } catch {
-      bad = lineNo
+      bad = { line: lineNo, text: line }
       continue
     }
     onRecord(record)
@@ -230,12 +281,28 @@ export interface ReplayedRun {
   interrupted: number[]
   /** Some row was ever sent. */
   everSent: boolean
+  /** Lines of the journal that could not be read (salvaged around; see replayJournal). */
+  damaged: DamagedLine[]
+  /** Pending rows made uncertain because a damaged line may have named them (JOURNAL_DAMAGED). */
+  damagedRows: number[]
 }
 
 /** Rebuilds a run's rows and outcomes from its journal. */
 export async function replayJournal(file: string, totalRows: number): Promise<ReplayedRun> {
   const table = new RowTable(totalRows)
-  const out: ReplayedRun = { table, lastBatch: 0, interrupted: [], everSent: false }
+  const out: ReplayedRun = { table, lastBatch: 0, interrupted: [], everSent: false, damaged: [], damagedRows: [] }
+  /** Highest row any record names, and whether an intent was read after the last damage. */
+  let highestRow = -1
+  let intentAfterDamage = true
+  const saw = (row: number): void => {
+    if (row > highestRow) highestRow = row
+  }
+  const onDamage = (d: DamagedLine): void => {
+    out.damaged.push(d)
+    intentAfterDamage = false
+    // Row numbers still legible in the damaged text count as named.
+    for (const m of d.text.matchAll(/"rows?":\[?([\d,]+)/g)) for (const n of (m[1] ?? '').split(',')) if (n) saw(Number(n))
+  }
   await readJournal(file, (r) => {
     switch (r.t) {
       case 'rows':
@@ -245,19 +312,23 @@ export async function replayJournal(file: string, totalRows: number): Promise<Re
         break
       case 'intent':
         out.everSent = true
+        intentAfterDamage = true
         out.lastBatch = Math.max(out.lastBatch, r.batch)
         for (const i of r.rows) {
+          saw(i)
           table.open[i] = 1
           table.attempts[i] = Math.min(255, (table.attempts[i] as number) + 1)
         }
         break
       case 'release':
         for (const i of r.rows) {
+          saw(i)
           table.open[i] = 0
           if (!r.counted) table.attempts[i] = Math.max(0, (table.attempts[i] as number) - 1)
         }
         break
       case 'outcome':
+        saw(r.row)
         table.setOutcome(r.row, r.outcome, r.at, r.attempt, r.error, r.time)
         break
       case 'verify-before':
@@ -270,7 +341,21 @@ export async function replayJournal(file: string, totalRows: number): Promise<Re
         out.lastState = { state: r.state, at: r.at, ...(r.reason !== undefined && { reason: r.reason }), ...(r.error && { error: r.error }) }
         break
     }
-  })
+  }, onDamage)
+  if (out.damaged.length > 0) {
+    // A damaged line may have been an intent: any pending row it could have named might have
+    // run, so it must not be sent again by itself. Rows are taken in order, so a lost intent named
+    // rows up to the highest row any record names, or, when no intent could be read after the
+    // damage, up to a few batches beyond it. Those rows become uncertain (the user decides
+    // whether to re-run them); rows further on are still pending.
+    out.everSent = true
+    const limit = Math.min(table.rowsLoaded - 1, highestRow + (intentAfterDamage ? 0 : DAMAGE_MARGIN_ROWS))
+    for (let i = 0; i <= limit; i++) {
+      if (!table.isPending(i) || table.open[i]) continue
+      out.damagedRows.push(i)
+      table.setOutcome(i, 'uncertain', out.lastState?.at ?? 0, table.attempts[i] as number, JOURNAL_DAMAGED)
+    }
+  }
   for (let i = 0; i < table.rowsLoaded; i++) {
     if (table.open[i] && table.isPending(i)) {
       out.interrupted.push(i)
@@ -282,12 +367,8 @@ export async function replayJournal(file: string, totalRows: number): Promise<Re
 
 /** Outcome records for rows that were sent when the app stopped: they may have run. */
 export function interruptedOutcomes(run: ReplayedRun, at: number): JournalRecord[] {
-  return run.interrupted.map((row) => ({
-    t: 'outcome',
-    row,
-    outcome: 'uncertain',
-    attempt: run.table.attempts[row] as number,
-    at,
-    error: INTERRUPTED
-  }))
+  const uncertain = (rows: readonly number[], error: ErrorInfo): JournalRecord[] =>
+    rows.map((row) => ({ t: 'outcome', row, outcome: 'uncertain', attempt: run.table.attempts[row] as number, at, error }))
+  // Rows judged from a damaged journal get their outcome written, so the judgement is made once.
+  return [...uncertain(run.interrupted, INTERRUPTED), ...uncertain(run.damagedRows, JOURNAL_DAMAGED)]
 }

@@ -2,10 +2,10 @@
 // happened) and summary.json (a cache of the counts for the history list, trusted only while
 // the journal has the size it was computed at).
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { ErrorInfo } from '../../shared/domain'
-import { explainWriteError, writeFileDurable } from '../durable-write'
+import { ensureDir, writeFileDurable } from '../durable-write'
 import type { IpcError, RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
 import { lockHolderIn, takeRunLock } from './run-lock'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
@@ -80,9 +80,7 @@ export async function createRunFolder(dataDir: string, spec: RunSpec, now: numbe
   if (spec.parentRunId) meta.parentRunId = spec.parentRunId
   if (spec.rerunOf) meta.rerunOf = spec.rerunOf
   const dir = runDir(dataDir, meta.id)
-  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-    throw explainWriteError(err, dir)
-  })
+  await ensureDir(dir)
   const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
   try {
     for (const record of rowRecords(spec.rows)) await journal.append([record])
@@ -95,11 +93,32 @@ export async function createRunFolder(dataDir: string, spec: RunSpec, now: numbe
 }
 
 export async function readMeta(dataDir: string, runId: string): Promise<RunMeta> {
+  const file = join(runDir(dataDir, runId), META_FILE)
+  let text: string
   try {
-    return JSON.parse(await readFile(join(runDir(dataDir, runId), META_FILE), 'utf8')) as RunMeta
+    text = await readFile(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunNotFoundError(runId)
     throw err
+  }
+  try {
+    const meta = JSON.parse(text) as RunMeta
+    if (typeof meta !== 'object' || meta === null || typeof meta.totalRows !== 'number' || !meta.profile || !meta.trigger) throw new Error('fields are missing')
+    return meta
+  } catch (err) {
+    throw new RunDamagedError(runId, file, err instanceof Error ? err.message : String(err))
+  }
+}
+
+/** run.json cannot be read: say which file, so it can be restored or the folder removed. */
+export class RunDamagedError extends Error {
+  readonly code = 'RUN_DAMAGED'
+  constructor(
+    readonly runId: string,
+    readonly file: string,
+    reason: string
+  ) {
+    super(`Run ${runId} cannot be read: its file ${file} is damaged (${reason}). Restore it from a backup, or delete the folder ${dirname(file)} to drop the run.`)
   }
 }
 

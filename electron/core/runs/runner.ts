@@ -165,6 +165,7 @@ export class RunSession {
       return { status: 'paused', reason: writeFailureReason(err) }
     }
     replay.interrupted = []
+    replay.damagedRows = []
     if (meta.options.verify) this.queueVerifyAfterFromJournal()
     this.emit(true)
 

@@ -14,6 +14,7 @@ import { createRunManager } from '../../../electron/core/runs'
 import { JournalWriter, replayJournal, rowRecords } from '../../../electron/core/runs/journal'
 import { journalPath, loadRun } from '../../../electron/core/runs/run-store'
 import { createProfileStore } from '../../../electron/core/profiles/profile-store'
+import { exportResults, type ExportRow } from '../../../electron/core/runs/export'
 import { dealRows, executions, range, rig, spec, type Rig } from './helpers'
 
 const cleanups: (() => Promise<void> | void)[] = []
@@ -193,5 +194,15 @@ describe('on a real full disk (tmpfs)', () => {
     fillDisk(disk)
     await expect(store.create({ name: 'x'.repeat(5000), portalUrl: 'https://new.bitrix24.ru', kind: 'webhook', plan: 'standard' } as never)).rejects.toBeInstanceOf(DiskFullError)
     expect(await readFile(store.filePath, 'utf8')).toBe(before)
+  })
+
+  it('an export on a full disk fails saying so, and leaves neither the file nor a .partial', async (ctx) => {
+    const disk = await smallDisk('256k')
+    if (!disk) return ctx.skip()
+    fillDisk(disk)
+    const rows: ExportRow[] = Array.from({ length: 5000 }, (_, i) => ({ line: i + 2, ownerTypeId: 2, ownerId: i + 1, code: 'go', outcome: 'succeeded' }))
+    const out = join(disk, 'results.csv')
+    await expect(exportResults(rows, 'csv', out)).rejects.toBeInstanceOf(DiskFullError)
+    expect((await readdir(disk)).sort()).toEqual(['filler'])
   })
 })

@@ -16,7 +16,7 @@ export class DiskFullError extends Error {
     readonly path: string,
     cause?: unknown
   ) {
-    super(`The disk is full (writing ${path}): free space, then resume.`, cause === undefined ? undefined : { cause })
+    super(`The disk is full (writing ${path}): free space, then try again.`, cause === undefined ? undefined : { cause })
     this.name = 'DiskFullError'
   }
 }

@@ -14,9 +14,9 @@
 //   state         {state, reason?, error?} started | resumed | paused | cancelled | finished
 //                 (a pause on a run-fatal answer keeps that answer in `error`)
 import { createReadStream } from 'node:fs'
-import { open, stat, type FileHandle } from 'node:fs/promises'
+import { open, rm, stat, type FileHandle } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import { explainWriteError, writeAll, type WritableHandle } from '../durable-write'
+import { DiskFullError, explainWriteError, writeAll, type WritableHandle } from '../durable-write'
 import type { ErrorInfo, ImportedRow, Outcome, RowVerdict } from '../../shared/domain'
 import { redact } from '../bitrix/redact'
 import { ID_VERDICTS } from './csv-verdicts'
@@ -110,33 +110,57 @@ export function* rowRecords(rows: readonly PlannedRow[]): Generator<JournalRecor
   }
 }
 
+/** What a write is for: an intent may be refused on a low disk (nothing is sent then); records
+ * of what already happened may use the reserve, so a full disk does not lose them. */
+type WriteKind = 'intent' | 'records'
+
+export interface JournalOpenOptions {
+  /** Where writes go; tests inject one that writes part of a buffer, as a full disk does. */
+  writer?: (handle: FileHandle) => WritableHandle
+  /** Bytes set aside beside the journal (`journal.jsonl.reserve`) while a run is sent. When the
+   * disk fills up they are given back, so the outcomes of batches already sent and the pause
+   * itself are still recorded; no intent is written after that. */
+  reserveBytes?: number
+}
+
 export class JournalWriter {
   private chain: Promise<void> = Promise.resolve()
   private failure: Error | undefined
+  /** The disk filled up: no more intents (the run pauses); records may still be written. */
+  private full: DiskFullError | undefined
 
   private constructor(
     private readonly handle: FileHandle,
     private readonly file: string,
-    /** Where writes go; tests inject one that writes part of a buffer, as a full disk does. */
+    /** The file's size after the last complete write: a failed write is cut back to it. */
+    private bytes: number,
+    private reserve: string | undefined,
     private readonly writer: WritableHandle = handle
   ) {}
 
   /** Opens for appending. A line torn by a crash (or a full disk) is cut off first, so new
    * records never continue a half-written one. */
-  static async open(file: string, options: { writer?: (handle: FileHandle) => WritableHandle } = {}): Promise<JournalWriter> {
+  static async open(file: string, options: JournalOpenOptions = {}): Promise<JournalWriter> {
     let handle: FileHandle
     try {
       handle = await open(file, 'a+')
     } catch (err) {
       throw explainWriteError(err, file)
     }
+    let reserve: string | undefined
     try {
       await cutTornTail(handle)
+      if (options.reserveBytes) {
+        reserve = `${file}.reserve`
+        await setAside(reserve, options.reserveBytes)
+      }
+      const { size } = await handle.stat()
+      return new JournalWriter(handle, file, size, reserve, options.writer?.(handle))
     } catch (err) {
       await handle.close()
+      if (reserve) await rm(reserve, { force: true }).catch(() => undefined)
       throw explainWriteError(err, file)
     }
-    return new JournalWriter(handle, file, options.writer?.(handle))
   }
 
   /** The write that failed, if one did: nothing more is written by this writer. */
@@ -144,15 +168,25 @@ export class JournalWriter {
     return this.failure
   }
 
+  /** The disk filled up: intents are refused from now on (records still go in). */
+  get diskFull(): DiskFullError | undefined {
+    return this.full
+  }
+
+  /** A batch's intent, on disk in full before this resolves; refused once the disk filled up. */
+  intent(records: readonly JournalRecord[]): Promise<void> {
+    return this.enqueue(serialize(records), true, 'intent')
+  }
+
   /** Appended and flushed to disk before this resolves; refused when the journal file is no
    * longer where it was opened (its run folder was deleted or moved while the run went on). */
   durable(records: readonly JournalRecord[]): Promise<void> {
-    return this.enqueue(serialize(records), true, true)
+    return this.enqueue(serialize(records), true, 'records')
   }
 
   /** Appended in order; it reaches the disk with the next durable write (or close). */
   append(records: readonly JournalRecord[]): Promise<void> {
-    return this.enqueue(serialize(records), false)
+    return this.enqueue(serialize(records), false, 'records')
   }
 
   private async assertInPlace(): Promise<void> {
@@ -161,29 +195,84 @@ export class JournalWriter {
   }
 
   async close(): Promise<void> {
-    await this.enqueue('', true).catch(() => undefined)
+    await this.chain
+    if (!this.failure) await this.handle.datasync().catch(() => undefined)
     await this.handle.close()
+    if (this.reserve) await rm(this.reserve, { force: true }).catch(() => undefined)
+    this.reserve = undefined
   }
 
-  private enqueue(text: string, flush: boolean, checkPlace = false): Promise<void> {
+  private enqueue(text: string, flush: boolean, kind: WriteKind): Promise<void> {
     const next = this.chain.then(async () => {
       if (this.failure) throw this.failure
+      if (kind === 'intent' && this.full) throw this.full
       try {
-        // Every byte or an error: a short write (a full disk) must never pass for durable.
-        if (text) await writeAll(this.writer, text, this.file)
-        if (flush) await this.handle.datasync()
-        if (checkPlace) await this.assertInPlace()
+        await this.write(text, flush)
       } catch (err) {
-        // After a failed write the file's tail is unknown: refuse everything after it, and cut
-        // a torn last line now (best effort; the next open cuts it too), so complete records
-        // stay readable and a reader never meets half a record.
-        this.failure = explainWriteError(err, this.file)
-        await cutTornTail(this.handle).catch(() => undefined)
+        const failure = explainWriteError(err, this.file)
+        if (failure instanceof DiskFullError && (await this.cutBack())) {
+          // Nothing of this write is on disk any more, and the file ends in a whole record.
+          this.full ??= failure
+          if (kind === 'records' && (await this.giveBackReserve())) {
+            try {
+              await this.write(text, flush)
+              return
+            } catch (again) {
+              this.failure = explainWriteError(again, this.file)
+              await this.cutBack()
+              throw this.failure
+            }
+          }
+          if (kind === 'intent') throw failure
+        }
+        // Anything else, or a tail we could not restore: refuse everything after it (a reader
+        // never meets half a record: the next open cuts a torn line).
+        this.failure = failure
         throw this.failure
       }
     })
     this.chain = next.catch(() => undefined)
     return next
+  }
+
+  private async write(text: string, flush: boolean): Promise<void> {
+    // Every byte or an error: a short write (a full disk) must never pass for durable.
+    if (text) await writeAll(this.writer, text, this.file)
+    if (flush) await this.handle.datasync()
+    if (flush) await this.assertInPlace()
+    this.bytes += Buffer.byteLength(text)
+  }
+
+  /** Cuts the file back to its last complete write. */
+  private async cutBack(): Promise<boolean> {
+    try {
+      await this.handle.truncate(this.bytes)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  private async giveBackReserve(): Promise<boolean> {
+    if (!this.reserve) return false
+    const file = this.reserve
+    this.reserve = undefined
+    return rm(file, { force: true }).then(
+      () => true,
+      () => false
+    )
+  }
+}
+
+/** Real blocks, not a sparse file: zeros written and synced, so deleting it frees that much. */
+async function setAside(file: string, bytes: number): Promise<void> {
+  const handle = await open(file, 'w', 0o600)
+  try {
+    const chunk = Buffer.alloc(Math.min(bytes, 64 * 1024))
+    for (let left = bytes; left > 0; left -= chunk.length) await writeAll(handle, chunk.subarray(0, Math.min(left, chunk.length)), file)
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 

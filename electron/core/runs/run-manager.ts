@@ -29,6 +29,10 @@ import {
 import type { PlannedRow, RunMeta, RunSpec } from './run-types'
 import { RunSession, type RunHooks } from './runner'
 
+/** Disk space held back while a run is sent, so that on a full disk the answers to batches
+ * already sent and the pause are still journaled (journal.ts, reserveBytes). */
+const JOURNAL_RESERVE_BYTES = 256 * 1024
+
 export interface RunManagerOptions {
   dataDir: string
   /** A REST client for the profile, with its current credentials (asked again at every start
@@ -119,7 +123,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     let client: BitrixClient
     try {
       client = await opts.clientFor(loaded.meta.profile.id)
-      journal = await JournalWriter.open(journalPath(dataDir, runId))
+      journal = await JournalWriter.open(journalPath(dataDir, runId), { reserveBytes: JOURNAL_RESERVE_BYTES })
     } catch (err) {
       await unlock()
       throw err

@@ -315,7 +315,7 @@ export class RunSession {
       const commands = rows.map((r) => triggerCommand(meta, this.table, r))
       await hooks?.beforeIntent?.(batch, rows)
       try {
-        await journal.durable([{ t: 'intent', batch, rows, at: clock.now() }])
+        await journal.intent([{ t: 'intent', batch, rows, at: clock.now() }])
       } catch (err) {
         // The intent is not on disk in full: nothing is sent, the rows stay pending, and the run
         // pauses until the disk takes writes again.

@@ -4,7 +4,7 @@
 // on disk, so a short write must stop the batch before it is sent, and resume must send every
 // row exactly once.
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, openSync, closeSync, writeSync, statSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -114,17 +114,21 @@ describe('a short write of a record never counts as durable', () => {
     await journal.durable([...rowRecords(rows)])
     await journal.durable([{ t: 'intent', batch: 1, rows: [0], at: 1 }])
     budget = 12
-    await expect(journal.durable([{ t: 'intent', batch: 2, rows: [1, 2], at: 2 }])).rejects.toBeInstanceOf(DiskFullError)
-    expect(journal.failed).toBeInstanceOf(DiskFullError)
-    // Sticky: the tail is not trusted any more, nothing else is written by this writer.
+    await expect(journal.intent([{ t: 'intent', batch: 2, rows: [1, 2], at: 2 }])).rejects.toBeInstanceOf(DiskFullError)
+    expect(journal.diskFull).toBeInstanceOf(DiskFullError)
+    // Once the disk filled up no intent is written, even if a few bytes free up...
     budget = Infinity
-    await expect(journal.append([{ t: 'intent', batch: 3, rows: [3], at: 3 }])).rejects.toBeInstanceOf(DiskFullError)
+    await expect(journal.intent([{ t: 'intent', batch: 3, rows: [3], at: 3 }])).rejects.toBeInstanceOf(DiskFullError)
+    // ...but what already happened (an answer, the pause) is still recorded.
+    await journal.durable([{ t: 'outcome', row: 0, outcome: 'succeeded', attempt: 1, at: 4 }])
     await journal.close()
     const text = await readFile(file, 'utf8')
     expect(text.endsWith('\n')).toBe(true)
+    expect(text).not.toContain('"batch":2')
     const replay = await replayJournal(file, 4)
     expect(replay.lastBatch).toBe(1)
-    expect(replay.interrupted).toEqual([0])
+    expect(replay.damaged).toEqual([])
+    expect(replay.table.outcomeOf(0)).toBe('succeeded')
     expect(replay.table.outcomeOf(1)).toBe('pending')
   })
 })
@@ -163,9 +167,13 @@ describe('on a real full disk (tmpfs)', () => {
     const sent = r.sandbox.ledger().length
     expect(sent).toBe(paused.counts.succeeded)
     expect(sent).toBeLessThan(120)
-    // The journal ends in a whole record, and the run is resumable from it.
+    // The journal ends in a whole record; the pause itself was recorded with the space held in
+    // reserve, which is given back when the session ends.
     expect((await readFile(journalPath(dataDir, id), 'utf8')).endsWith('\n')).toBe(true)
-    expect((await loadRun(dataDir, id)).status).toBe('interrupted')
+    const stored = await loadRun(dataDir, id)
+    expect(stored.status).toBe('paused')
+    expect(stored.pauseReason).toBe('The disk is full: free space, then resume.')
+    expect(existsSync(`${journalPath(dataDir, id)}.reserve`)).toBe(false)
 
     await rm(filler!)
     const resumed = createRunManager({ dataDir, clientFor: () => rig_.client() })

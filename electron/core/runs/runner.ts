@@ -204,8 +204,9 @@ export class RunSession {
       this.emit(true)
       return end
     }
-    if (this.stopping?.kind === 'pause' && this.everyRowDone()) {
-      // Paused (Ctrl-C) just as the last batch answered: nothing is left to resume.
+    if (this.stopping?.kind === 'pause' && this.stopping.reason === undefined && this.everyRowDone()) {
+      // Paused by the user (Ctrl-C) just as the last batch answered: nothing is left to resume.
+      // A pause on a run-wide error stays a pause, so its message is not lost.
       this.stopping = undefined
     }
     if (this.stopping?.kind === 'cancel') {

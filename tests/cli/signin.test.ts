@@ -111,11 +111,18 @@ describe('profiles signin', () => {
     await resumeAndCheck(id, 6000, 300)
   })
 
-  it('refuses a webhook profile and bad options with exit 2', async () => {
-    await f.addWebhookProfile('hook')
-    const hook = await f.cli(['profiles', 'signin', 'hook'])
-    expect(hook.code).toBe(2)
-    expect(hook.stderr).toContain('is a webhook profile')
+  it('a webhook profile takes its new URL and keeps its id; bad options exit 2', async () => {
+    const revoked = f.sandbox.adminWebhookUrl.replace(/\/rest\/1\/[^/]+\//, '/rest/1/notthesecret1/')
+    await f.addWebhookProfile('hook', revoked)
+    const ids = await profileIds()
+    expect((await f.cli(['profiles', 'test', 'hook'])).code).toBe(1)
+    const r = await f.cli(['profiles', 'signin', 'hook', '--secret-stdin'], f.sandbox.adminWebhookUrl + '\n')
+    expect(r.code, r.stderr).toBe(0)
+    expect(await profileIds()).toEqual(ids)
+    expect((await f.cli(['profiles', 'test', 'hook'])).code).toBe(0)
+    const tokens = await f.cli(['profiles', 'signin', 'hook', '--tokens'])
+    expect(tokens.code).toBe(2)
+    expect(tokens.stderr).toContain('is a webhook profile')
     const badPort = await f.cli(['profiles', 'signin', 'app', '--port', 'x'])
     expect(badPort.code).toBe(2)
   })

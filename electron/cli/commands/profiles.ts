@@ -54,9 +54,9 @@ Examples:
 
   profiles
     .command('signin <profile>')
-    .description('sign a local-app profile in again, keeping its id (runs paused on "sign in again" resume with it)')
+    .description('sign a profile in again, keeping its id (runs paused on "sign in again" resume with it); a webhook profile takes its new URL')
     .option('--tokens', 'paste a new access and refresh token pair instead of signing in in the browser')
-    .option('--secret-stdin', 'with --tokens: read the two tokens from stdin, one per line')
+    .option('--secret-stdin', 'with --tokens, or for a webhook profile: read the tokens (or the URL) from stdin, one per line')
     .option('--port <port>', "browser sign-in: listen on this 127.0.0.1 port (the app's handler URL on the portal must be http://127.0.0.1:PORT/)", '0')
     .option('--no-open', 'browser sign-in: print the sign-in address without opening a browser')
     .option('--timeout <seconds>', 'browser sign-in: how long to wait for the portal', '300')
@@ -87,13 +87,17 @@ function view(p: Profile): Record<string, unknown> {
 
 async function list(ctx: Ctx): Promise<ExitCode> {
   const profiles = await (await ctx.core()).profiles.list()
+  const locked = profiles.some((p) => p.keychain === 'locked')
   ctx.out.result({ type: 'profiles', profiles: profiles.map(view) }, () =>
     profiles.length === 0
       ? ['No profiles yet. Add one with: b24-triggers profiles add --name NAME --kind webhook']
-      : table(
-          ['NAME', 'KIND', 'PORTAL', 'PLAN', 'SECRET', 'ID'],
-          profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, secretState(p), p.id])
-        )
+      : [
+          ...table(
+            ['NAME', 'KIND', 'PORTAL', 'PLAN', 'SECRET', 'ID'],
+            profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, secretState(p), p.id])
+          ),
+          ...(locked ? ['The system keychain is locked: unlock it and list again. Do not remove these profiles; their secrets are most likely still there.'] : [])
+        ]
   )
   return EXIT.ok
 }
@@ -151,12 +155,16 @@ interface SigninOptions {
 async function signin(ctx: Ctx, ref: string, opts: SigninOptions): Promise<ExitCode> {
   const core = await ctx.core()
   const profile = await findProfile(core, ref)
-  if (profile.kind !== 'oauth') throw usageError(`"${profile.name}" is a webhook profile: it has no sign-in. Give it a new webhook URL by removing and adding it.`)
-  if (opts.tokens) {
+  if (profile.kind === 'webhook') {
+    // A webhook's "sign-in" is its URL: a new one (a regenerated secret) keeps the profile's id.
+    if (opts.tokens) throw usageError(`"${profile.name}" is a webhook profile: give it its new webhook URL (without --tokens).`)
+    const [webhookUrl] = await readSecrets(['Webhook URL'], { fromStdin: Boolean(opts.secretStdin) })
+    await core.profiles.update(profile.id, { webhookUrl: webhookUrl ?? '' })
+  } else if (opts.tokens) {
     const [accessToken, refreshToken] = await readSecrets(['Access token', 'Refresh token'], { fromStdin: Boolean(opts.secretStdin) })
     await core.profiles.update(profile.id, { tokens: { accessToken: accessToken ?? '', refreshToken: refreshToken ?? '' } })
   } else {
-    if (opts.secretStdin) throw usageError('--secret-stdin goes with --tokens.')
+    if (opts.secretStdin) throw usageError('--secret-stdin goes with --tokens (or a webhook profile).')
     const port = Number(opts.port)
     const timeout = Number(opts.timeout)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port must be a port number (0: any free port).')

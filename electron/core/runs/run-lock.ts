@@ -144,11 +144,20 @@ export async function takeRunLock(dir: string, runId: string): Promise<() => Pro
         continue
       }
       for (const g of await generations(dir)) if (g < next) await unlink(fileOf(dir, g)).catch(() => undefined)
+      await removeDeadTemporaries(dir)
       return () => release(dir, next, mine)
     }
     throw new Error(`Could not take the lock of run ${runId}: it kept changing hands.`)
   } finally {
     await unlink(tmp).catch(() => undefined)
+  }
+}
+
+/** Temporary lock files of processes that died between writing and linking them. */
+async function removeDeadTemporaries(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = /^run\.lock\.tmp-(\d+)-/.exec(name)
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await unlink(join(dir, name)).catch(() => undefined)
   }
 }
 

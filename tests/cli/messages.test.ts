@@ -86,6 +86,14 @@ describe('the journal and run files', () => {
     const r = await f.cli(['runs', 'show', id])
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain(meta)
+    // Still listed from its cached summary; with no cache either, named in a warning.
+    const listed = await f.cli(['runs', 'list'])
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toContain(id)
+    await rm(join(f.dataDir, 'runs', id, 'summary.json'))
+    const relisted = await f.cli(['runs', 'list'])
+    expect(relisted.code).toBe(0)
+    expect(relisted.stderr).toContain(`Warning: Run ${id} cannot be read: its file ${meta} is damaged`)
   })
 
   it('a run folder deleted mid-run does not end as finished with exit 0', async () => {

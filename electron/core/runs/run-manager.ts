@@ -24,7 +24,8 @@ import {
   storedRunView,
   summarizeRun,
   summaryOf,
-  type LoadedRun
+  type LoadedRun,
+  type UnreadableRun
 } from './run-store'
 import type { PlannedRow, RunMeta, RunSpec } from './run-types'
 import { RunSession, type RunHooks } from './runner'
@@ -66,6 +67,8 @@ export interface RunManager {
   /** Stops sending; rows never sent become not-run. Works on paused and interrupted runs too. */
   cancel(runId: string): Promise<RunSummaryView>
   list(): Promise<RunSummaryView[]>
+  /** Run folders `list` had to leave out (a damaged run.json or planned-rows record), and why. */
+  unreadable(): Promise<UnreadableRun[]>
   get(runId: string): Promise<RunSummaryView>
   rows(query: RowsQuery): Promise<RowsPage>
   /** A new run from this run's failed rows (and uncertain ones only when asked). */
@@ -236,6 +239,11 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
         const run = active.get(v.id)
         return run ? liveView(run) : v
       })
+    },
+    async unreadable() {
+      const found: UnreadableRun[] = []
+      await listRuns(dataDir, (run) => found.push(run))
+      return found
     },
     async get(runId) {
       const run = active.get(runId)

@@ -228,8 +228,15 @@ export async function storedRunView(dataDir: string, runId: string): Promise<Run
   return (await lockHolder(dataDir, runId)) === undefined ? view : { ...view, status: 'running' }
 }
 
-/** Every run in the data directory, newest first. Damaged runs are left out, not fatal. */
-export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
+/** A run folder that cannot be listed, and why (the message names the file and what to do). */
+export interface UnreadableRun {
+  id: string
+  message: string
+}
+
+/** Every run in the data directory, newest first. Damaged runs are left out, not fatal; each
+ * one left out is told to `onUnreadable`, so that it does not vanish without a word. */
+export async function listRuns(dataDir: string, onUnreadable?: (run: UnreadableRun) => void): Promise<RunSummaryView[]> {
   let ids: string[]
   try {
     ids = (await readdir(runsDir(dataDir), { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name)
@@ -241,8 +248,9 @@ export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
   for (const id of ids.sort().reverse()) {
     try {
       views.push(await storedRunView(dataDir, id))
-    } catch {
-      // An unfinished creation (no run.json) or a damaged journal: skip it in the list.
+    } catch (err) {
+      // An unfinished creation (no run.json) is not a run yet; anything else is worth a word.
+      if (!(err instanceof RunNotFoundError)) onUnreadable?.({ id, message: err instanceof Error ? err.message : String(err) })
     }
   }
   return views

@@ -131,7 +131,7 @@ export async function takeRunLock(dir: string, runId: string): Promise<() => Pro
       }
       const next = top + 1
       try {
-        await link(tmp, fileOf(dir, next))
+        await createExclusive(tmp, fileOf(dir, next), mine)
       } catch (err) {
         // Another process took generation `next` first: judge again, its holder is alive.
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue
@@ -150,6 +150,19 @@ export async function takeRunLock(dir: string, runId: string): Promise<() => Pro
     throw new Error(`Could not take the lock of run ${runId}: it kept changing hands.`)
   } finally {
     await unlink(tmp).catch(() => undefined)
+  }
+}
+
+/** `target` appears with all of `content`, or not at all (EEXIST). File systems without hard
+ * links (FAT, some network shares) get an exclusive create instead, which may be seen empty for
+ * an instant: judge() respects an unreadable lock for a few seconds. */
+async function createExclusive(tmp: string, target: string, content: string): Promise<void> {
+  try {
+    await link(tmp, target)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err
+    await writeFile(target, content, { flag: 'wx' })
   }
 }
 

@@ -40,7 +40,11 @@ export async function openCsvInput(arg: string, stdin: NodeJS.ReadableStream = p
   const path = resolve(arg)
   // Our own standard input: read the stream we already have (opening /dev/stdin anew fails
   // when it is a socket, as under some process managers).
-  if (arg === '-' || STDIN_PATHS.has(path)) return copyOnce(stdin, 'stdin')
+  if (arg === '-' || STDIN_PATHS.has(path)) {
+    // Nothing piped in: say what the wait is for.
+    if ((stdin as { isTTY?: boolean }).isTTY) process.stderr.write('Reading the CSV from the terminal; end it with Ctrl-D.\n')
+    return copyOnce(stdin, 'stdin')
+  }
   let info
   try {
     info = await stat(path)

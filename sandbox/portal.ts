@@ -93,6 +93,9 @@ export async function launch(options: SandboxOptions = {}): Promise<{ sandbox: S
     addAppTrigger: (clientId, code, name) => {
       state.appTriggersOf(clientId).set(code, name)
     },
+    removeAppTrigger: (clientId, code) => {
+      state.appTriggersOf(clientId).delete(code)
+    },
     bindTrigger: (b) => {
       const owner = b.via === 'app' ? (b.clientId ?? app.clientId) : ''
       state.bind(b.via, owner, b.code, b.entityTypeId, { stageId: b.stageId, allowBackwards: b.allowBackwards ?? false })

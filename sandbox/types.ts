@@ -133,6 +133,8 @@ export interface Sandbox {
   clearLedger(): void
   /** Register an app trigger directly (as if crm.automation.trigger.add had been called by that app). */
   addAppTrigger(clientId: string, code: string, name: string): void
+  /** Delete an app trigger (as if crm.automation.trigger.delete had been called): later executions answer "not registered". */
+  removeAppTrigger(clientId: string, code: string): void
   /** Bind a trigger code to a stage: executing it on an item of that type moves the item there. */
   bindTrigger(binding: { via: 'app' | 'webhook'; code: string; entityTypeId: number; stageId: string; clientId?: string; allowBackwards?: boolean }): void
   /** Server time one execution of this code spends, ms. */

@@ -49,6 +49,9 @@ export async function driveRun(
   return exitCode
 }
 
+/** Pauses that a new sign-in on the same profile fixes. */
+const SIGN_IN_CODES = new Set(['invalid_grant', 'invalid_token', 'expired_token', 'credentials_not_saved'])
+
 function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
   const id = run.id
   const lines: string[] = []
@@ -60,6 +63,10 @@ function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
   if (run.status === 'paused') {
     lines.push(`Run ${id} paused: ${run.pauseReason ?? 'paused'}`)
     lines.push(`So far: ${formatCounts(run.counts)}.`)
+    if (SIGN_IN_CODES.has(run.pauseError?.code.toLowerCase() ?? '')) {
+      // Re-adding the profile would give it a new id, and the run could not find it.
+      lines.push(`Sign in again, keeping the profile: b24-triggers profiles signin "${run.profileName}"`)
+    }
     lines.push(`When fixed, resume with: b24-triggers runs resume ${id}`)
     return lines
   }

@@ -47,7 +47,7 @@ export function registerRun(program: Command, session: Session): void {
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
     .option('--id <id>', 'one item: its ID')
-    .option('--csv <file>', 'a file of item IDs, one row per item')
+    .option('--csv <file>', 'a file of item IDs, one row per item ("-": standard input; pipes are read once)')
     .option('--id-column <column>', 'file: the column of item IDs (number counted from 1, or header name)')
     .option('--owner-type-column <column>', 'file: a column with the CRM type of each row')
     .option('--code-column <column>', 'file: a column with the trigger code of each row')
@@ -139,7 +139,9 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
   })
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
   for (const line of validationLines(planned)) ctx.out.line(line)
-  if (planned.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
+  if (planned.summary.valid === 0) {
+    throw usageError(`No valid rows to run. Check the column options against the file (try --dry-run).${planned.delimiterHint ? `\n${planned.delimiterHint}` : ''}`)
+  }
   if (opts.dryRun) return EXIT.ok
   const created = await core.runs.createRun(planned.spec)
   ctx.out.record({ type: 'run', run: created })

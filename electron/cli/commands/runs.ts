@@ -44,7 +44,10 @@ export function registerRuns(program: Command, session: Session): void {
 }
 
 async function list(ctx: Ctx): Promise<ExitCode> {
-  const runs = await (await ctx.core()).runs.list()
+  const core = await ctx.core()
+  const runs = await core.runs.list()
+  // A run folder that cannot be read is named, never silently left out.
+  for (const bad of await core.runs.unreadable()) ctx.out.error(`Warning: ${bad.message}`)
   ctx.out.result({ type: 'runs', runs }, () =>
     runs.length === 0
       ? ['No runs yet.']

@@ -51,7 +51,7 @@ const RULES: readonly Rule[] = [
   { code: SyntheticCode.INSECURE_URL, message: 'Plain http:// is only allowed for this computer. Use the https:// address of the portal.' },
   { code: SyntheticCode.TOO_MANY_REDIRECTS, message: 'The portal address keeps redirecting. Check the portal URL.' },
   { code: SyntheticCode.TOKEN_REQUEST_FAILED, message: 'Could not renew the access token. Nothing was sent; try again.' },
-  { code: SyntheticCode.CREDENTIALS_NOT_SAVED, message: 'The renewed sign-in could not be saved to the system keychain, so it was not used.' }
+  { code: SyntheticCode.CREDENTIALS_NOT_SAVED, message: 'The renewed sign-in could not be saved to the system keychain, so it was not used; this program keeps it until it exits. Unlock the keychain and resume from here; once closed, sign in to the profile again.' }
 ]
 
 export function plainMessage(err: unknown): string {

@@ -3,13 +3,15 @@
 // string. Only the whitelisted fields of ExportRow are written, whatever else a caller's objects
 // carry, and portal-supplied text is passed through the secret redactor once more.
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, rmSync } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import Papa from 'papaparse'
 import type { CsvSourceLayout, ImportedRow, Outcome, Verification } from '../../shared/domain'
 import { redact } from '../bitrix/redact'
+import { explainWriteError, syncDir } from '../durable-write'
 import { CsvImportError } from './csv-errors'
 import { CsvRowReader, type SourceRow } from './csv-rows'
 import { decodeText, readBytes, type CsvInput } from './csv-source'
@@ -103,14 +105,34 @@ export async function exportResults(
     return counter
   }
   const partial = `${out}.partial`
+  unfinished.add(partial)
+  watchExit()
   try {
-    await pipeline(text, createWriteStream(partial))
+    // flush: the stream fsyncs before it closes, so the renamed file holds every byte (the
+    // stream itself writes the rest of a short write, and fails on a full disk).
+    await pipeline(text, createWriteStream(partial, { flush: true }))
     await rename(partial, out)
+    await syncDir(dirname(out))
     return counter
   } catch (err) {
     await rm(partial, { force: true })
-    throw err
+    throw explainWriteError(err, out)
+  } finally {
+    unfinished.delete(partial)
   }
+}
+
+/** Exports being written right now: a process that exits mid-way (Ctrl-C) removes them, so no
+ * `.partial` file is left behind to be mistaken for results. */
+const unfinished = new Set<string>()
+let watching = false
+
+function watchExit(): void {
+  if (watching) return
+  watching = true
+  process.once('exit', () => {
+    for (const file of unfinished) rmSync(file, { force: true })
+  })
 }
 
 function isAscending(rows: readonly ExportRow[]): boolean {

@@ -25,10 +25,15 @@ import {
   storedRunView,
   summarizeRun,
   summaryOf,
-  type LoadedRun
+  type LoadedRun,
+  type UnreadableRun
 } from './run-store'
 import type { PlannedRow, RunMeta, RunSpec } from './run-types'
 import { RunSession, type RunHooks } from './runner'
+
+/** Disk space held back while a run is sent, so that on a full disk the answers to batches
+ * already sent and the pause are still journaled (journal.ts, reserveBytes). */
+const JOURNAL_RESERVE_BYTES = 256 * 1024
 
 export interface RunManagerOptions {
   dataDir: string
@@ -63,6 +68,8 @@ export interface RunManager {
   /** Stops sending; rows never sent become not-run. Works on paused and interrupted runs too. */
   cancel(runId: string): Promise<RunSummaryView>
   list(): Promise<RunSummaryView[]>
+  /** Run folders `list` had to leave out (a damaged run.json or planned-rows record), and why. */
+  unreadable(): Promise<UnreadableRun[]>
   get(runId: string): Promise<RunSummaryView>
   rows(query: RowsQuery): Promise<RowsPage>
   /** A new run from this run's failed rows (and uncertain ones only when asked). */
@@ -145,7 +152,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     let client: BitrixClient
     try {
       client = await opts.clientFor(loaded.meta.profile.id)
-      journal = await JournalWriter.open(journalPath(dataDir, runId))
+      journal = await JournalWriter.open(journalPath(dataDir, runId), { reserveBytes: JOURNAL_RESERVE_BYTES })
     } catch (err) {
       await unlock()
       throw err
@@ -258,6 +265,11 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
         const run = active.get(v.id)
         return run ? liveView(run) : v
       })
+    },
+    async unreadable() {
+      const found: UnreadableRun[] = []
+      await listRuns(dataDir, (run) => found.push(run))
+      return found
     },
     async get(runId) {
       const run = active.get(runId)

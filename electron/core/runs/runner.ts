@@ -27,6 +27,7 @@ import type { OperatingGovernor, OperatingReservation } from '../bitrix/pacing/o
 import type { RequestGovernor } from '../bitrix/pacing/request-governor'
 import { ServerCostModel } from '../bitrix/pacing/server-cost'
 import { plainMessage } from '../bitrix/plain-message'
+import { writeFailureReason } from '../durable-write'
 import type { BatchItemResult, BatchResponse, BitrixClient } from '../bitrix/types'
 import { rowLabel, triggerCommand, triggerMethod } from './commands'
 import { interruptedOutcomes, type JournalRecord, type JournalWriter, type ReplayedRun } from './journal'
@@ -158,11 +159,18 @@ export class RunSession {
   async run(): Promise<SessionEnd> {
     const { journal, replay, clock, meta } = this.deps
     const started = clock.now()
-    await journal.durable([
-      ...interruptedOutcomes(replay, started),
-      { t: 'state', state: replay.everSent || replay.lastState ? 'resumed' : 'started', at: started }
-    ])
+    try {
+      await journal.durable([
+        ...interruptedOutcomes(replay, started),
+        { t: 'state', state: replay.everSent || replay.lastState ? 'resumed' : 'started', at: started }
+      ])
+    } catch (err) {
+      // Nothing was sent: the run stays as it was, resumable once the disk takes writes again.
+      this.status = 'paused'
+      return { status: 'paused', reason: writeFailureReason(err) }
+    }
     replay.interrupted = []
+    replay.damagedRows = []
     if (meta.options.verify) this.queueVerifyAfterFromJournal()
     this.emit(true)
 
@@ -193,6 +201,19 @@ export class RunSession {
     const { journal, clock } = this.deps
     const at = clock.now()
     let end: SessionEnd
+    if (journal.failed) {
+      // The journal refused a write (a full disk): nothing more can be recorded, and what is on
+      // disk is what the next session resumes from.
+      end = { status: 'paused', reason: writeFailureReason(journal.failed) }
+      this.status = 'paused'
+      this.emit(true)
+      return end
+    }
+    if (this.stopping?.kind === 'pause' && this.stopping.reason === undefined && this.everyRowDone()) {
+      // Paused by the user (Ctrl-C) just as the last batch answered: nothing is left to resume.
+      // A pause on a run-wide error stays a pause, so its message is not lost.
+      this.stopping = undefined
+    }
     if (this.stopping?.kind === 'cancel') {
       const rows = this.planner.drain()
       const records: JournalRecord[] = rows.map((row) => ({ t: 'outcome', row, outcome: 'not-run', attempt: this.table.attempts[row] as number, at }))
@@ -205,10 +226,18 @@ export class RunSession {
     } else {
       end = { status: 'finished' }
     }
-    await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
+    try {
+      await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
+    } catch (err) {
+      end = { status: 'paused', reason: writeFailureReason(err) }
+    }
     this.status = end.status
     this.emit(true)
     return end
+  }
+
+  private everyRowDone(): boolean {
+    return this.table.counts().pending === 0 && this.afterQueue.length === 0
   }
 
   // ---- planning ----
@@ -272,10 +301,14 @@ export class RunSession {
   }
 
   private track(p: Promise<void>): void {
-    const tracked = p.catch((err: unknown) => this.pause(`Internal error: ${err instanceof Error ? err.message : String(err)}`)).finally(() => {
-      this.inFlight.delete(tracked)
-      this.waker.wake()
-    })
+    const tracked = p
+      .catch((err: unknown) =>
+        this.pause(this.deps.journal.failed ? writeFailureReason(this.deps.journal.failed) : `Internal error: ${err instanceof Error ? err.message : String(err)}`)
+      )
+      .finally(() => {
+        this.inFlight.delete(tracked)
+        this.waker.wake()
+      })
     this.inFlight.add(tracked)
   }
 
@@ -287,7 +320,15 @@ export class RunSession {
     try {
       const commands = rows.map((r) => triggerCommand(meta, this.table, r))
       await hooks?.beforeIntent?.(batch, rows)
-      await journal.durable([{ t: 'intent', batch, rows, at: clock.now() }])
+      try {
+        await journal.intent([{ t: 'intent', batch, rows, at: clock.now() }])
+      } catch (err) {
+        // The intent is not on disk in full: nothing is sent, the rows stay pending, and the run
+        // pauses until the disk takes writes again.
+        this.planner.giveBack(rows)
+        this.pause(writeFailureReason(err))
+        return
+      }
       for (const r of rows) {
         this.table.open[r] = 1
         this.table.attempts[r] = Math.min(255, (this.table.attempts[r] as number) + 1)
@@ -322,6 +363,10 @@ export class RunSession {
     const requeue: number[] = []
     /** Rows the budget refused: they did not run, so the send does not count against them. */
     const budgetRefused: number[] = []
+    // The run already paused on a run-wide error: rows of batches still in flight that got the
+    // same answer did not run, and go back to pending, so the error costs one batch, not four.
+    const pausedOn = this.stopping?.kind === 'pause' ? this.stopping.error : undefined
+    const unrun: number[] = []
     const costs: number[] = []
     const costOf = this.costs.answered(this.method, ticket, ...ranTimes(answer.items, rows.length), wallMs / 1000, rows.length)
     let unmeasured = 0
@@ -361,6 +406,10 @@ export class RunSession {
           else requeue.push(r)
           continue
         }
+        if (error.kind === 'run-fatal' && pausedOn && sameError(pausedOn, error)) {
+          unrun.push(r)
+          continue
+        }
         if (error.kind === 'run-fatal') fatal ??= error
         settle(r, error.kind === 'ambiguous' ? 'uncertain' : 'failed', error, cost)
       }
@@ -393,12 +442,21 @@ export class RunSession {
         this.table.attempts[r] = Math.max(0, (this.table.attempts[r] as number) - 1)
       }
     }
-    const back = [...budgetRefused, ...requeue]
+    if (unrun.length > 0) {
+      records.push({ t: 'release', batch, rows: unrun, counted: false, at, error: pausedOn })
+      for (const r of unrun) {
+        this.table.open[r] = 0
+        this.table.attempts[r] = Math.max(0, (this.table.attempts[r] as number) - 1)
+      }
+    }
+    const back = [...budgetRefused, ...requeue, ...unrun]
     if (back.length > 0) this.planner.giveBack(back)
+    // Paused before the journal write yields, so answers arriving meanwhile see the pause.
+    if (fatal) this.pause(plainMessage(fatal), fatal)
     await journal.append(records)
     const returned = new Set(back)
-    this.rowsDone(rows.length - back.length, rows.filter((r) => !returned.has(r)))
-    if (fatal) this.pause(plainMessage(fatal), fatal)
+    const settled = rows.filter((r) => !returned.has(r))
+    this.rowsDone(settled.length, settled)
   }
 
   private async onEnvelopeError(batch: number, rows: number[], reservation: OperatingReservation, error: ErrorInfo): Promise<void> {
@@ -619,6 +677,11 @@ function ranTimes(items: readonly BatchItemResult[], sent: number): [RestTime[],
     if (item.state !== 'ok' && item.error.kind === 'retry-safe') refused++
   }
   return [times, Math.max(0, sent - refused)]
+}
+
+/** The same run-wide answer: same code and text (an unregistered trigger has an empty code). */
+function sameError(a: ErrorInfo, b: ErrorInfo): boolean {
+  return a.code.toUpperCase() === b.code.toUpperCase() && a.description === b.description
 }
 
 function errorInfo(err: unknown): ErrorInfo {

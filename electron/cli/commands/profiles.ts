@@ -8,6 +8,7 @@ import { table } from '../format'
 import { portalSaid } from '../errors'
 import { findProfile } from '../lookup'
 import { readSecrets } from '../secrets'
+import { noKeychainText } from '../env-profile'
 
 interface AddOptions {
   name: string
@@ -85,6 +86,9 @@ function kindOf(opts: AddOptions): 'webhook' | 'oauth' {
 
 async function add(ctx: Ctx, opts: AddOptions): Promise<ExitCode> {
   const kind = kindOf(opts)
+  // Asking for a secret that cannot be kept would waste the admin's paste: say so first.
+  const keychain = await (await ctx.core()).keychain()
+  if (!keychain.ok) throw usageError(noKeychainText(keychain.reason))
   const secretInput = { fromStdin: Boolean(opts.secretStdin) }
   let profile: Profile
   if (kind === 'webhook') {

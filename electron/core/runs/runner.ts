@@ -282,10 +282,12 @@ export class RunSession {
     try {
       const commands = rows.map((r) => triggerCommand(meta, this.table, r))
       await hooks?.beforeIntent?.(batch, rows)
-      await journal.durable([{ t: 'intent', batch, rows, at: clock.now() }])
+      const sentAt = clock.now()
+      await journal.durable([{ t: 'intent', batch, rows, at: sentAt }])
       for (const r of rows) {
         this.table.open[r] = 1
         this.table.attempts[r] = Math.min(255, (this.table.attempts[r] as number) + 1)
+        this.table.markStarted(r, sentAt)
       }
       await hooks?.afterIntent?.(batch, rows)
       const t0 = clock.now()

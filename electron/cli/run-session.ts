@@ -68,5 +68,6 @@ function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
     lines.push(`Details: b24-triggers runs show ${id}`)
     lines.push(`Re-run the failed rows: b24-triggers runs rerun ${id}${run.counts.uncertain ? ' [--include-uncertain]' : ''}`)
   }
+  if (run.counts['not-run']) lines.push(`Send the ${run.counts['not-run']} row(s) not sent: b24-triggers runs rerun ${id} --not-run`)
   return lines
 }

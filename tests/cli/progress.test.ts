@@ -90,3 +90,14 @@ describe('progress renderer', () => {
     expect(stdout.text).toContain('a message above the bar\n')
   })
 })
+
+describe('progress of a stopped run', () => {
+  it('counts not-run rows as not done: a run cancelled at 47% ends at 47/100, not 100/100', () => {
+    const stdout = new Capture()
+    const r = createProgressRenderer({ mode: 'lines', output: new Output({ json: false, stdout }), now: () => 0 })
+    const counts = { total: 100, pending: 0, succeeded: 47, failed: 0, uncertain: 0, skipped: 0, 'not-run': 53 }
+    r.update({ runId: 'r1', status: 'cancelled', counts, rowsPerSecond: 0, binding: 'none' })
+    r.stop()
+    expect(stdout.text).toContain('47/100 rows (47 succeeded, 53 not run)')
+  })
+})

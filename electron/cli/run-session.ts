@@ -26,7 +26,8 @@ export async function driveRun(
   }
   const release = whileRunning(() => {
     pausedByUser = true
-    renderer.note('Pausing: no new requests are sent; waiting for those in flight (Ctrl-C again quits at once).')
+    // Fits 80 columns: a wrapped note would leave half of it under the redrawn bar.
+    renderer.note('Pausing: nothing new is sent; waiting for requests in flight (Ctrl-C: quit).')
     if (started) pause()
   })
   let final: RunSummaryView

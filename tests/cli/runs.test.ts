@@ -286,7 +286,7 @@ describe('on a terminal', () => {
       env: { ...process.env, B24TR_DATA_DIR: f.dataDir, COLUMNS: '200' },
       encoding: 'utf8'
     })
-    expect(out).toMatch(/[█=-]{5,} \d+\/30 \| .* rows\/s \| ETA /)
+    expect(out).toMatch(/[█=-]{5,} \d+\/30 \d+% \| .* rows\/s \| ETA /)
     expect(out).toContain('finished: 30 succeeded (30 rows).')
   })
 })

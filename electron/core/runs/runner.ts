@@ -29,6 +29,7 @@ import { rowLabel, triggerCommand, triggerMethod } from './commands'
 import { interruptedOutcomes, type JournalRecord, type JournalWriter, type ReplayedRun } from './journal'
 import { BatchPlanner } from './planner'
 import { ProgressMeter } from './progress'
+import { estimateEta, type EtaInputs } from './eta'
 import type { RowTable } from './row-table'
 import { countsOf, pauseError } from './run-store'
 import type { RunMeta } from './run-types'
@@ -556,16 +557,36 @@ export class RunSession {
       event.waitingUntil = waitingUntil
       event.binding = 'operating'
     }
-    // When the budget binds, the recent rate swings between bursts and waits: the rate the
-    // window sustains is the better guide.
-    const sustained = operating.state(this.method).sustainedCallsPerSec
-    const pace = event.binding === 'operating' && sustained !== undefined ? sustained : rate
-    if (counts.pending > 0 && pace > 0) event.etaSeconds = Math.round(counts.pending / pace)
+    // From the model of the limits (eta.ts), not the speed so far: the opening burst is far
+    // faster than what the rate and the operating budget sustain.
+    const eta = estimateEta(this.etaInputs(counts.pending))
+    if (eta && Number.isFinite(eta.seconds)) event.etaSeconds = Math.round(eta.seconds)
     if (this.stopping?.kind === 'pause' && this.stopping.reason) {
       event.pauseReason = this.stopping.reason
       if (this.stopping.error) event.pauseError = pauseError(this.stopping.reason, this.stopping.error)
     }
     return event
+  }
+
+  private etaInputs(pendingRows: number): EtaInputs {
+    const { operating, request, meta, clock } = this.deps
+    const budget = operating.state(this.method)
+    const bucket = request.state()
+    const blockedUntil = operating.waitingUntil(this.method)
+    return {
+      pendingRows,
+      costSec: budget.costSec,
+      rowsPerRequest: this.batchTarget(),
+      request: { tokens: bucket.tokens, drainPerSec: bucket.effectiveDrainPerSec },
+      operating: {
+        capSec: budget.capSec,
+        usedSec: budget.usedSec,
+        windowSec: meta.options.operating.windowSec,
+        ...(blockedUntil !== undefined && { blockedForSec: Math.max(0, (blockedUntil - clock.now()) / 1000) })
+      },
+      ...(this.wallPerRowSec !== undefined && { wallSecPerRow: this.wallPerRowSec }),
+      concurrency: Math.max(1, meta.options.maxInFlight)
+    }
   }
 
   private emit(force: boolean): void {

@@ -478,7 +478,7 @@ export default {
     resume: 'Resume',
     cancel: 'Stop',
     cancelTitle: 'Stop this run?',
-    cancelBody: 'Rows not sent yet are marked “not run”. Rows already sent keep their outcome. You can re-run the rest later.',
+    cancelBody: 'Rows not sent yet are marked “not run”. Rows already sent keep their outcome. “Run the rows not sent” sends the rest later, and only the rest.',
     cancelConfirm: 'Stop the run',
     keepRunning: 'Keep running',
     controlFailed: 'The run did not respond',

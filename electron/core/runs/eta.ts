@@ -34,6 +34,10 @@ export interface EtaInputs {
     windowSec: number
     /** Seconds until a 429 block lifts, when the method is blocked. */
     blockedForSec?: number
+    /** What the window holds and when each part leaves it (seconds from now). With it, the
+     * budget is modelled as it behaves: it comes back in the pattern it was spent (a burst
+     * frees a window later, at once), not as an even trickle. */
+    expiries?: { inSec: number; sec: number }[]
   }
   /** Wall seconds per row as measured, and batches in flight at most. */
   wallSecPerRow?: number
@@ -63,7 +67,10 @@ export function estimateEta(i: EtaInputs): EtaEstimate | undefined {
   const refillPerSec = i.operating.capSec / i.operating.windowSec
   const blocked = Math.max(0, i.operating.blockedForSec ?? 0)
   // While blocked, nothing goes out; after that, what the budget holds now, then its refill.
-  const operating = blocked + (needSec <= freeSec ? 0 : refillPerSec > 0 ? (needSec - freeSec) / refillPerSec : Infinity)
+  let operating: number
+  if (needSec <= freeSec) operating = blocked
+  else if (i.operating.expiries) operating = blocked + windowedWait(needSec - freeSec, freeSec, i.operating.expiries, i.operating.windowSec, i.operating.capSec)
+  else operating = blocked + (refillPerSec > 0 ? (needSec - freeSec) / refillPerSec : Infinity)
 
   const concurrency = Math.max(1, i.concurrency ?? 1)
   const latency = i.wallSecPerRow !== undefined ? (rows * i.wallSecPerRow) / concurrency : needSec / concurrency
@@ -72,4 +79,22 @@ export function estimateEta(i: EtaInputs): EtaEstimate | undefined {
   let binding: EtaEstimate['binding'] = 'rate'
   for (const key of ['operating', 'latency'] as const) if (bySource[key] > bySource[binding]) binding = key
   return { seconds: bySource[binding], binding, bySource }
+}
+
+/** Seconds until `moreSec` of budget beyond what is free now has come back, in a rolling window
+ * re-spent as it frees: each part of today's window frees at its time, then again one window
+ * later, and so on; the part free now (spent at once) frees one window from now. */
+function windowedWait(moreSec: number, freeSec: number, expiries: readonly { inSec: number; sec: number }[], windowSec: number, capSec: number): number {
+  const cycle = [...expiries.filter((e) => e.sec > 0), ...(freeSec > 0 ? [{ inSec: windowSec, sec: freeSec }] : [])].sort((a, b) => a.inSec - b.inSec)
+  const perCycle = cycle.reduce((sum, e) => sum + e.sec, 0)
+  // Nothing in the window to come back (all of it free, or usage unknown): the even refill.
+  if (perCycle <= 1e-9) return moreSec / (capSec / windowSec)
+  let got = 0
+  for (let m = 0; m < 1_000_000; m++) {
+    for (const e of cycle) {
+      got += e.sec
+      if (got >= moreSec - 1e-9) return e.inSec + m * windowSec
+    }
+  }
+  return Infinity
 }

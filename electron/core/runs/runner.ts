@@ -582,6 +582,7 @@ export class RunSession {
         capSec: budget.capSec,
         usedSec: budget.usedSec,
         windowSec: meta.options.operating.windowSec,
+        expiries: operating.expiries(this.method),
         ...(blockedUntil !== undefined && { blockedForSec: Math.max(0, (blockedUntil - clock.now()) / 1000) })
       },
       ...(this.wallPerRowSec !== undefined && { wallSecPerRow: this.wallPerRowSec }),

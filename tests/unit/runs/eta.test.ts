@@ -33,6 +33,23 @@ describe('estimateEta', () => {
     expect(estimateEta(inputs({ costSec: 0.1, operating: { ...cloud, usedSec: 228, blockedForSec: 30 } }))!.seconds).toBeCloseTo(30 + (1000 - 228) / 0.76, 5)
   })
 
+  it('a windowed budget comes back in the pattern it was spent: a burst frees a window later', () => {
+    // The bench's operating-bound case: 5.7 s cap per 30 s, all spent in a burst 2 s ago; 13 s of
+    // server time still needed. It frees at 28 s, 58 s and 88 s: done after the third.
+    const eta = estimateEta(
+      inputs({
+        pendingRows: 250,
+        costSec: 0.052,
+        concurrency: 6,
+        operating: { capSec: 5.7, usedSec: 5.7, windowSec: 30, expiries: [{ inSec: 28, sec: 5.7 }] }
+      })
+    )!
+    expect(eta.binding).toBe('operating')
+    expect(eta.seconds).toBeCloseTo(88, 5)
+    // An even trickle would have said 13 / (5.7 / 30) = 68 s (the run took 89 s).
+    expect(estimateEta(inputs({ pendingRows: 250, costSec: 0.052, operating: { capSec: 5.7, usedSec: 5.7, windowSec: 30 } }))!.seconds).toBeCloseTo(68.4, 1)
+  })
+
   it('the portal\'s own time binds when triggers are slow and batches few', () => {
     const eta = estimateEta(inputs({ pendingRows: 100, costSec: 0.5, wallSecPerRow: 0.6, concurrency: 2 }))!
     expect(eta.binding).toBe('latency')

@@ -18,7 +18,8 @@ export function overlapLines(overlap: RunOverlap): string[] {
   const how = [overlap.succeeded ? `${overlap.succeeded} succeeded` : '', overlap.uncertain ? `${overlap.uncertain} uncertain (may have run)` : '']
     .filter(Boolean)
     .join(', ')
-  const lines = [`Warning: ${overlap.rows} of these rows were already sent by a recent run of this trigger on this portal (${how}):`]
+  // Two lines, so neither wraps at 80 columns.
+  const lines = [`Warning: ${overlap.rows} of these rows were already sent by a recent run`, `of this trigger on this portal (${how}):`]
   for (const run of overlap.runs.slice(0, 5)) lines.push(`  run ${run.id} (${run.sourceName}, ${run.createdAt.replace('T', ' ').slice(0, 16)} UTC): ${run.rows} row(s)`)
   if (overlap.runs.length > 5) lines.push(`  and ${overlap.runs.length - 5} more run(s)`)
   return lines

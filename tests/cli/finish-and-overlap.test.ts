@@ -56,7 +56,7 @@ describe('a file that overlaps a recent run', () => {
     const listed = jsonLines((await f.cli(['--json', 'runs', 'list'])).stdout)[0] as { runs: unknown[] }
     const r = await f.cli(['run', '--csv', await csv('b.csv', idsFile(105, 10)), ...RUN])
     expect(r.code).toBe(2)
-    expect(r.stderr).toContain('5 of these rows were already sent by a recent run')
+    expect(r.stderr).toContain('5 of these rows were already sent by a recent run\nof this trigger on this portal (5 succeeded):')
     expect(r.stderr).toContain('--skip-done')
     expect(r.stderr).toContain('--include-done')
     expect(f.sandbox.ledger().length).toBe(before)

@@ -104,6 +104,8 @@ describe('finishing a stopped run', () => {
     const sent = executions(FROM, FROM + ROWS).size
     expect(cancelled.stdout).toContain(`${ROWS - sent} not run`)
 
+    const shown = await f.cli(['runs', 'show', id])
+    expect(shown.stdout).toContain(`send the ${ROWS - sent} row(s) not sent: b24-triggers runs rerun ${id} --not-run`)
     const rest = await f.cli(['--json', 'runs', 'rerun', id, '--not-run'])
     expect(rest.code, rest.stderr).toBe(0)
     expect(rest.stderr).toContain(`Re-running ${ROWS - sent} row(s) of run ${id}: ${ROWS - sent} not sent.`)

@@ -102,6 +102,7 @@ async function show(ctx: Ctx, id: string, opts: { outcome?: Outcome | 'pending';
   ctx.out.result({ type: 'run', run, ...(verification && { verification }), rows }, () => {
     const lines = runLines(run)
     if (verification) lines.push(`  ${formatVerificationCounts(verification)}`)
+    if (run.status === 'cancelled' && run.counts['not-run']) lines.push(`  send the ${run.counts['not-run']} row(s) not sent: b24-triggers runs rerun ${run.id} --not-run`)
     if (rows.length) lines.push('', ...table(['LINE', 'TYPE/ID', 'CODE', 'OUTCOME', 'DETAIL'], rows.map(rowLine)))
     return lines
   })

@@ -94,13 +94,29 @@ export function withEnvSecret(secrets: SecretStore, env: EnvProfile): SecretStor
   }
 }
 
-/** What to do on a machine whose keychain does not answer: said before any secret is asked for. */
+/** What to do on a machine whose keychain does not answer: said before any secret is asked for.
+ * Lines under 80 columns, so a terminal does not break them mid-word. */
 export function noKeychainText(reason: string): string {
   return [
-    reason,
-    'Profiles cannot be saved on this machine. To run with a webhook without saving it, give its URL',
-    `for one command in the ${ENV_WEBHOOK_URL} environment variable (it is never written to disk), e.g.`,
-    `  ${ENV_WEBHOOK_URL}="$(cat /run/secrets/b24-webhook)" b24-triggers run --csv deals.csv --code CODE --owner-type deal`,
+    ...wrap(reason, 79),
+    'No profile can be saved on this machine. To use a webhook without saving it,',
+    `put its URL in ${ENV_WEBHOOK_URL} for one command (it is never written to disk):`,
+    `  ${ENV_WEBHOOK_URL}="$(cat /run/secrets/b24-webhook)" \\`,
+    '    b24-triggers run --csv deals.csv --code CODE --owner-type deal',
     'See docs/cli.md, "Machines without a keychain".'
   ].join('\n')
+}
+
+/** Words into lines of at most `width` characters (a longer word keeps its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
+  }
+  if (line) lines.push(line)
+  return lines
 }

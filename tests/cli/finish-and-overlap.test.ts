@@ -2,10 +2,11 @@
 // through the built CLI against the sandbox: `runs cancel` + `runs rerun --not-run`, the progress
 // of a stopped run, the overlap check with --skip-done / --include-done (and exit 2 with no
 // terminal and neither flag), and re-run choices that respect verification.
+import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jsonLines } from './cli-process'
+import { hasScript, jsonLines } from './cli-process'
 import { cliFixture, type CliFixture } from './fixtures'
 
 let f: CliFixture
@@ -73,6 +74,30 @@ describe('a file that overlaps a recent run', () => {
     expect([...executions(100, 114).values()].every((n) => n === 1)).toBe(true)
     const shown = await f.cli(['runs', 'show', s.run.id, '--outcome', 'skipped'])
     expect(shown.stdout).toContain('ALREADY_DONE')
+  })
+
+  it.skipIf(!hasScript)('on a terminal asks, and Enter skips the rows already sent', async () => {
+    const path = await csv('tty.csv', idsFile(105, 16))
+    const command = `node bin/b24-triggers.js run --csv '${path}' ${RUN.join(' ')}`
+    // `script` gives the CLI a pseudo-terminal, as an interactive shell would; the answer is typed
+    // once the question is on screen.
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, B24TR_DATA_DIR: f.dataDir, NO_COLOR: '1' }
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk
+      if (out.includes('already sent? [Y/n]') && !child.stdin.writableEnded) child.stdin.end('\n')
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    // Enter takes the default, skipping: 105..114 were sent by the runs above, 115..120 are new.
+    expect(out).toContain('Skip the 10 row(s) already sent? [Y/n]')
+    expect(code, out).toBe(0)
+    expect(out).toContain('Skipping 10 row(s) already sent; 6 to send.')
+    const ran = executions(105, 120)
+    expect(ran.size).toBe(16)
+    expect([...ran.values()].every((n) => n === 1)).toBe(true)
   })
 
   it('--include-done sends them again, on purpose', async () => {

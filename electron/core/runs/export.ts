@@ -81,7 +81,7 @@ export function verificationText(v: Verification | undefined): string {
 // pattern ends in `.*$` and so misses cells with a line break, e.g. "=1+1\n". A cell that is
 // wholly a number ("-12", "-0,5", "+3.25", "1e-3") cannot run anything, and escaping it would
 // turn a spreadsheet's negative amounts into text: those stay as they are.
-const FORMULA = /^(?![+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$)[=+\-@\t\r]/
+const FORMULA = /^(?![+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?$)[=+\-@\t\r]/
 
 /** The CSV's time columns: in UTC, said in the header, written as "2025-01-02 03:04:05", which
  * Excel (and LibreOffice, Google Sheets) reads as a date-time in every locale; ISO 8601 with

@@ -129,13 +129,13 @@ describe('exportResults as CSV', () => {
   })
 
   it('keeps negative and decimal numbers as numbers, and escapes anything that only starts like one', async () => {
-    const cells = ['-12', '-0,5', '-1234.75', '+3.25', '-1e-3', '-1+2', '-5\n', '+7 999 123', '-SUM(A1)', '- 1']
+    const cells = ['-12', '-0,5', '-1234.75', '+3.25', '-1e-3', '-.5', '-1+2', '-5\n', '+7 999 123', '-SUM(A1)', '- 1', '-']
     const rows = cells.map((errorText, i) => ({ line: i + 1, ownerTypeId: 2, ownerId: i + 1, code: 'a', outcome: 'failed' as const, errorText }))
     const { stream, text } = collect()
     await exportResults(rows, 'csv', stream)
     const data = Papa.parse<string[]>(text().slice(1), { delimiter: ';', newline: '\r\n', skipEmptyLines: true }).data.slice(1)
     const col = RESULT_COLUMNS.indexOf('error_text')
-    expect(data.map((r) => r[col])).toEqual(['-12', '-0,5', '-1234.75', '+3.25', '-1e-3', "'-1+2", "'-5\n", "'+7 999 123", "'-SUM(A1)", "'- 1"])
+    expect(data.map((r) => r[col])).toEqual(['-12', '-0,5', '-1234.75', '+3.25', '-1e-3', '-.5', "'-1+2", "'-5\n", "'+7 999 123", "'-SUM(A1)", "'- 1", "'-"])
   })
 
   it('sorts an array by line to match the source, refuses an out-of-order stream, and leaves no file behind', async () => {

@@ -86,8 +86,6 @@ describe('ETA of a real run', () => {
     // The first estimate once the burst is spent (a third of the rows done).
     const sample = events.find((e) => e.event.counts.pending <= 1000 && e.event.etaSeconds !== undefined)!
     const left = (end - sample.at) / 1000
-    const naive = sample.event.counts.pending / ((1500 - sample.event.counts.pending) / Math.max(0.001, (sample.at - t0) / 1000))
-    console.log(JSON.stringify({ etaSeconds: sample.event.etaSeconds, actualSeconds: left, naiveSeconds: Math.round(naive * 10) / 10 }))
     expect(sample.event.etaSeconds!).toBeGreaterThanOrEqual(left * 0.6)
     expect(sample.event.etaSeconds!).toBeLessThanOrEqual(left * 1.6 + 1)
   })

@@ -79,7 +79,6 @@ describe('ETA of a real run', () => {
     const runs = r.manager()
     const { id } = await runs.createRun(spec(r, dealRows(range(1, 1500)), { options: { rate } }))
     const events: { at: number; event: RunProgressEvent }[] = []
-    const t0 = Date.now()
     const view = await (await runs.start(id, { onProgress: (event) => events.push({ at: Date.now(), event }) })).done
     const end = Date.now()
     expect(view.counts.succeeded).toBe(1500)

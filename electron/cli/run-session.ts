@@ -26,7 +26,8 @@ export async function driveRun(
   }
   const release = whileRunning(() => {
     pausedByUser = true
-    renderer.note('Pausing: no new requests are sent; waiting for those in flight (Ctrl-C again quits at once).')
+    // Fits 80 columns: a wrapped note would leave half of it under the redrawn bar.
+    renderer.note('Pausing: nothing new is sent; waiting for requests in flight (Ctrl-C: quit).')
     if (started) pause()
   })
   let final: RunSummaryView
@@ -75,5 +76,6 @@ function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
     lines.push(`Details: b24-triggers runs show ${id}`)
     lines.push(`Re-run the failed rows: b24-triggers runs rerun ${id}${run.counts.uncertain ? ' [--include-uncertain]' : ''}`)
   }
+  if (run.counts['not-run']) lines.push(`Send the ${run.counts['not-run']} row(s) not sent: b24-triggers runs rerun ${id} --not-run`)
   return lines
 }

@@ -420,7 +420,8 @@ export default {
     'missing-code': 'No trigger code',
     duplicate: 'Duplicate row',
     'too-long': 'Row too long to read',
-    'bad-quotes': 'Broken quotes'
+    'bad-quotes': 'Broken quotes',
+    ALREADY_DONE: 'Already sent by a recent run'
   },
   options: {
     verify: 'Check each item’s stage before and after',
@@ -480,7 +481,7 @@ export default {
     resume: 'Resume',
     cancel: 'Stop',
     cancelTitle: 'Stop this run?',
-    cancelBody: 'Rows not sent yet are marked “not run”. Rows already sent keep their outcome. You can re-run the rest later.',
+    cancelBody: 'Rows not sent yet are marked “not run”. Rows already sent keep their outcome. “Run the rows not sent” sends the rest later, and only the rest.',
     cancelConfirm: 'Stop the run',
     keepRunning: 'Keep running',
     controlFailed: 'The run did not respond',
@@ -542,5 +543,27 @@ export default {
   runDetail: {
     title: 'Run',
     back: 'Back to History'
+  },
+  finish: {
+    notSent: '{n} not sent',
+    runNotRun: 'Run the rows not sent ({n})',
+    runNotRunTitle: 'Send the rows this run did not send?',
+    runNotRunBody: 'A new run is created from the {n} rows that were never sent before this run was stopped. Rows it already sent are not included, so none fires twice.',
+    rerunUnchanged: 'Re-run unchanged ({n})',
+    rerunUnchangedTitle: 'Run again the rows that did not move?',
+    rerunUnchangedBody:
+      'These {n} rows succeeded, but the stage check saw their item stay where it was: a condition not met, or the trigger not linked to that stage. Fix the cause first, or they will stay again.',
+    movedLeftOut: 'The stage check saw {n} of the uncertain rows move: their trigger ran, so they are left out.',
+    includeMoved: 'Also send the {n} rows seen to move (their trigger fires a second time)',
+    movedIncluded: '{n} of the selected rows were seen to move: their trigger ran and fires again.',
+    noneMoved: 'The stage check saw none of the selected rows move.',
+    willSend: 'Rows to send: {n}',
+    overlapTitle: 'Some of these rows were sent already',
+    overlapBody:
+      '{n} of these rows were already sent by a recent run of this trigger on this portal ({succeeded} succeeded, {uncertain} uncertain). Sending them again fires their trigger a second time.',
+    overlapRun: '{date}, {source}: {n} rows',
+    overlapSkip: 'Skip them, send the other {n}',
+    overlapInclude: 'Send all again',
+    overlapCancel: 'Don’t start'
   }
 }

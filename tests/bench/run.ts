@@ -13,6 +13,8 @@
 //            (nominal accounting), so t is known and the ceiling exact: limit / window / t rows/s.
 //   naive    one execute per request in a loop, no batching, no pacing, for contrast.
 //   journal  a 1,000,000-row run: creation, intent fsyncs per second, reading back a full journal.
+// eta: for cheap and costly, the ETA shown at 2 s and at 10/25/50% of the run against the time
+// the run really still took, beside "rows left / recent rows per second" (the old estimate).
 // BENCH_ONLY=cheap,costly,cloud,naive,journal picks scenarios (default: all, a few minutes).
 //
 // ceiling: the most rows/s the configured limits allow for this many rows, from the shortest
@@ -78,6 +80,9 @@ interface Result {
   runTwice: number
   lost: number
   peakRssMiB: number
+  /** The ETA shown at a few points of the run, the time the run really still took, and what
+   * "rows left / recent rows per second" would have said (the old estimate). */
+  eta: { atSec: number; etaSec: number | null; actualSec: number; naiveSec: number | null }[]
 }
 
 /** The portal of tests/bench/sandbox-process.ts, in a child process. */
@@ -177,10 +182,13 @@ async function runner(s: Scenario): Promise<Result> {
       rows
     })
     const bindings = new Map<string, number>()
+    const etaSamples: { at: number; eta?: number; naive?: number }[] = []
     const started = performance.now()
     const { done } = await runs.start(id, {
       onProgress: (e: RunProgressEvent) => {
         bindings.set(e.binding, (bindings.get(e.binding) ?? 0) + 1)
+        const naiveEta = e.rowsPerSecond > 0 ? e.counts.pending / e.rowsPerSecond : undefined
+        etaSamples.push({ at: (performance.now() - started) / 1000, ...(e.etaSeconds !== undefined && { eta: e.etaSeconds }), ...(naiveEta !== undefined && { naive: naiveEta }) })
       }
     })
     const view = await done
@@ -206,6 +214,16 @@ async function runner(s: Scenario): Promise<Result> {
     let lost = view.counts.pending
     for (const owner of succeeded) if (!ran.has(owner)) lost++
 
+    // At 2 s and at a tenth, a quarter and half of the run: the first estimate from then on.
+    const eta = [2, seconds * 0.1, seconds * 0.25, seconds * 0.5].map((at) => {
+      const sample = etaSamples.find((x) => x.at >= at && x.eta !== undefined)
+      return {
+        atSec: round(sample?.at ?? at, 1),
+        etaSec: sample?.eta ?? null,
+        actualSec: round(seconds - (sample?.at ?? at), 1),
+        naiveSec: sample?.naive === undefined ? null : round(sample.naive, 1)
+      }
+    })
     const c = ceilings(s, s.rows, t)
     const stats = await sandbox.stats()
     const binding = [...bindings].filter(([b]) => b !== 'none').sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none'
@@ -226,7 +244,8 @@ async function runner(s: Scenario): Promise<Result> {
       rejected429: stats.rejected429,
       runTwice,
       lost,
-      peakRssMiB: memory.stop()
+      peakRssMiB: memory.stop(),
+      eta
     }
   } finally {
     memory.stop()

@@ -10,6 +10,7 @@ import { portalSaid } from '../errors'
 import { findProfile } from '../lookup'
 import { loopbackSignIn } from '../loopback-signin'
 import { readSecrets } from '../secrets'
+import { noKeychainText } from '../env-profile'
 
 interface AddOptions {
   name: string
@@ -119,6 +120,9 @@ function kindOf(opts: AddOptions): 'webhook' | 'oauth' {
 
 async function add(ctx: Ctx, opts: AddOptions): Promise<ExitCode> {
   const kind = kindOf(opts)
+  // Asking for a secret that cannot be kept would waste the admin's paste: say so first.
+  const keychain = await (await ctx.core()).keychain()
+  if (!keychain.ok) throw usageError(noKeychainText(keychain.reason))
   const secretInput = { fromStdin: Boolean(opts.secretStdin) }
   let profile: Profile
   if (kind === 'webhook') {

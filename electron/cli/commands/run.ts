@@ -12,6 +12,7 @@ import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
 import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
+import { chooseOverlap, overlapLines } from '../overlap-check'
 
 interface RunOptions extends ColumnOptions, PacingFlags {
   profile?: string
@@ -23,6 +24,8 @@ interface RunOptions extends ColumnOptions, PacingFlags {
   verify?: boolean
   plan?: PlanPreset
   dryRun?: boolean
+  skipDone?: boolean
+  includeDone?: boolean
 }
 
 const CSV_ONLY: (keyof RunOptions)[] = [
@@ -33,6 +36,8 @@ const CSV_ONLY: (keyof RunOptions)[] = [
   'delimiter',
   'dryRun',
   'plan',
+  'skipDone',
+  'includeDone',
   'operatingBudget',
   'operatingWindow',
   'burst',
@@ -58,6 +63,8 @@ export function registerRun(program: Command, session: Session): void {
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
     .option('--dry-run', 'file: check the rows, print the summary, send nothing')
+    .option('--skip-done', 'file: skip rows a recent run of this trigger on this portal already sent (succeeded or uncertain)')
+    .option('--include-done', 'file: send such rows again all the same (their triggers fire a second time)')
   for (const option of pacingOptions()) command.addOption(option)
   command
     .addHelpText(
@@ -142,8 +149,19 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
   if (planned.summary.valid === 0) {
     throw usageError(`No valid rows to run. Check the column options against the file (try --dry-run).${planned.delimiterHint ? `\n${planned.delimiterHint}` : ''}`)
   }
-  if (opts.dryRun) return EXIT.ok
-  const created = await core.runs.createRun(planned.spec)
+  // Rows a recent run already sent are never fired again without being asked (issue 11).
+  const overlap = await core.runs.overlapOfSpec(planned.spec)
+  if (overlap) ctx.out.record({ type: 'overlap', ...overlap })
+  if (opts.dryRun) {
+    if (overlap) for (const line of overlapLines(overlap)) ctx.out.error(line)
+    return EXIT.ok
+  }
+  const choice = overlap ? await chooseOverlap(overlap, opts, ctx.out) : 'include'
+  let created = await core.runs.createRun(planned.spec)
+  if (overlap && choice === 'skip') {
+    created = await core.runs.skipDone(created.id)
+    ctx.out.line(`Skipping ${overlap.rows} row(s) already sent; ${created.counts.pending} to send.`)
+  }
   ctx.out.record({ type: 'run', run: created })
   ctx.out.line(`Run ${created.id} started. Ctrl-C pauses it; resume with: b24-triggers runs resume ${created.id}`)
   return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))

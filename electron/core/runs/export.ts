@@ -81,8 +81,25 @@ export function verificationText(v: Verification | undefined): string {
 }
 
 // Cells a spreadsheet would run as a formula (OWASP "CSV injection"). papaparse's own default
-// pattern ends in `.*$` and so misses cells with a line break, e.g. "=1+1\n".
-const FORMULA = /^[=+\-@\t\r]/
+// pattern ends in `.*$` and so misses cells with a line break, e.g. "=1+1\n". A cell that is
+// wholly a number ("-12", "-0,5", "+3.25", "1e-3") cannot run anything, and escaping it would
+// turn a spreadsheet's negative amounts into text: those stay as they are.
+const FORMULA = /^(?![+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?$)[=+\-@\t\r]/
+
+/** The CSV's time columns: in UTC, said in the header, written as "2025-01-02 03:04:05", which
+ * Excel (and LibreOffice, Google Sheets) reads as a date-time in every locale; ISO 8601 with
+ * "T" and "Z" stays text. JSON keeps ISO 8601, which names its zone itself. */
+const CSV_HEADER: Partial<Record<(typeof RESULT_COLUMNS)[number], string>> = {
+  started_at: 'started_at (UTC)',
+  finished_at: 'finished_at (UTC)'
+}
+
+export const CSV_RESULT_HEADER: readonly string[] = RESULT_COLUMNS.map((name) => CSV_HEADER[name] ?? name)
+
+export function spreadsheetTime(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 19).replace('T', ' ')
+}
 const CSV_BATCH_ROWS = 1000
 const FLUSH_CHARS = 64 * 1024
 
@@ -151,7 +168,7 @@ async function* render(
   const sourceNames = source?.layout.columns ?? []
   const jsonNames = uniqueNames(sourceNames)
   let buffer = format === 'csv' ? '\uFEFF' : '['
-  let batch: (string | number)[][] = format === 'csv' ? [[...sourceNames, ...RESULT_COLUMNS]] : []
+  let batch: (string | number)[][] = format === 'csv' ? [[...sourceNames, ...CSV_RESULT_HEADER]] : []
   const csvBatch = (): string => {
     const text = batch.length === 0 ? '' : Papa.unparse(batch, { delimiter: ';', newline: '\r\n', escapeFormulae: FORMULA }) + '\r\n'
     batch = []
@@ -188,6 +205,8 @@ async function* render(
 
 function resultCells(row: ExportRow): (string | number)[] {
   const r = resultRecord(row)
+  if (row.startedAt) r.started_at = spreadsheetTime(row.startedAt)
+  if (row.finishedAt) r.finished_at = spreadsheetTime(row.finishedAt)
   return RESULT_COLUMNS.map((name) => r[name] ?? '')
 }
 

@@ -407,6 +407,7 @@ export async function replayJournal(file: string, totalRows: number): Promise<Re
           saw(i)
           table.open[i] = 1
           table.attempts[i] = Math.min(255, (table.attempts[i] as number) + 1)
+          table.markStarted(i, r.at)
         }
         break
       case 'release':

@@ -3,8 +3,8 @@
 // the source IP's) and per profile and method (the operating budget is per app or webhook), so
 // two runs on one portal pace together instead of tripping each other's limits.
 import { stat } from 'node:fs/promises'
-import type { Outcome, RateLimits } from '../../shared/domain'
-import type { RerunInclude, RowsPage, RowsQuery, RunProgressEvent, RunSummaryView } from '../../shared/ipc'
+import type { RateLimits } from '../../shared/domain'
+import type { RerunInclude, RerunOptions, RerunPreview, RowsPage, RowsQuery, RunOverlap, RunProgressEvent, RunSummaryView } from '../../shared/ipc'
 import { makeClock, type Clock } from '../bitrix/pacing/clock'
 import { CLOUD_OPERATING, OperatingGovernor } from '../bitrix/pacing/operating-governor'
 import { RATE_PRESETS, RequestGovernor } from '../bitrix/pacing/request-governor'
@@ -14,6 +14,8 @@ import { CsvImportError } from './csv-errors'
 import { exportResults, type ExportFormat } from './export'
 import { interruptedOutcomes, JournalWriter, type JournalRecord } from './journal'
 import { exportRows, pageRows } from './row-views'
+import { findOverlap, skipDoneRecords, tableRows, type OverlapFound } from './overlap'
+import { nothingToRerun, selectRerunRows } from './rerun-rows'
 import {
   countsOf,
   createRunFolder,
@@ -72,8 +74,18 @@ export interface RunManager {
   unreadable(): Promise<UnreadableRun[]>
   get(runId: string): Promise<RunSummaryView>
   rows(query: RowsQuery): Promise<RowsPage>
-  /** A new run from this run's failed rows (and uncertain ones only when asked). */
-  rerun(runId: string, include: RerunInclude): Promise<RunSummaryView>
+  /** A new run from this run's failed rows (and uncertain ones only when asked; uncertain rows
+   * seen to move only with includeMoved), its unchanged rows, or the rows a cancel left unsent. */
+  rerun(runId: string, include: RerunInclude, options?: RerunOptions): Promise<RunSummaryView>
+  /** What rerun would take, for the confirmation. */
+  rerunPreview(runId: string, include: RerunInclude, options?: RerunOptions): Promise<RerunPreview>
+  /** Rows of these planned rows (a run about to be created) already sent by a recent run of the
+   * same trigger kind on the same portal. */
+  overlapOfSpec(spec: RunSpec): Promise<RunOverlap | undefined>
+  /** The same for a created run that was never sent. */
+  overlap(runId: string): Promise<RunOverlap | undefined>
+  /** Marks a never-sent run's already-done rows skipped (with the run that sent each). */
+  skipDone(runId: string): Promise<RunSummaryView>
   /** The whole run from its journal. */
   load(runId: string): Promise<LoadedRun>
   /** Writes the results (one line per row, with the source file's columns when the file is
@@ -107,6 +119,13 @@ function portalKey(url: string): string {
   } catch {
     return url
   }
+}
+
+/** The overlap as the contract carries it (without the per-row list). */
+function publicOverlap(found: OverlapFound | undefined): RunOverlap | undefined {
+  if (!found) return undefined
+  const { done: _done, ...overlap } = found
+  return overlap
 }
 
 export function createRunManager(opts: RunManagerOptions): RunManager {
@@ -232,6 +251,13 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     return loaded
   }
 
+  /** Only a run never sent is compared: once rows went out, the choice was made. */
+  async function overlapOfLoaded(loaded: LoadedRun): Promise<OverlapFound | undefined> {
+    if (loaded.status !== 'ready') throw new RunStateError('Only a run that has not started can skip rows already done.')
+    const { meta } = loaded
+    return findOverlap(dataDir, { runId: meta.id, portalUrl: meta.profile.portalUrl, kind: meta.trigger.kind, rows: tableRows(loaded.replay.table) }, clock.now())
+  }
+
   function liveView(run: ActiveRun): RunSummaryView {
     const progress = run.session.progress()
     const view = summaryOf({ meta: run.loaded.meta, status: progress.status, ...(progress.pauseReason && { pauseReason: progress.pauseReason }) }, progress.counts)
@@ -280,18 +306,18 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       const table = run ? run.loaded.replay.table : (await loadCached(query.runId)).replay.table
       return pageRows(table, query)
     },
-    async rerun(runId, include) {
+    async rerun(runId, include, options = {}) {
       const parent = await loadRun(dataDir, runId)
-      const wanted = new Set<Outcome>(include === 'failed+uncertain' ? ['failed', 'uncertain'] : ['failed'])
       const table = parent.replay.table
-      const rows: PlannedRow[] = []
-      for (let r = 0; r < table.rowsLoaded; r++) {
-        const outcome = table.outcomeOf(r)
-        if (outcome !== 'pending' && wanted.has(outcome)) {
-          rows.push({ line: table.line[r] as number, ownerTypeId: table.ownerTypeId[r] as number, ownerId: table.ownerId[r] as number, code: table.code(r), verdict: 'valid' })
-        }
-      }
-      if (rows.length === 0) throw new RunStateError(include === 'failed' ? 'This run has no failed rows.' : 'This run has no failed or uncertain rows.')
+      const selection = selectRerunRows(table, include, options)
+      if (selection.rows === 0) throw new RunStateError(nothingToRerun(include, selection))
+      const rows: PlannedRow[] = selection.indexes.map((r) => ({
+        line: table.line[r] as number,
+        ownerTypeId: table.ownerTypeId[r] as number,
+        ownerId: table.ownerId[r] as number,
+        code: table.code(r),
+        verdict: 'valid'
+      }))
       const { meta } = parent
       const spec: RunSpec = {
         profile: meta.profile,
@@ -306,6 +332,41 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       if (meta.ownerSymbols) spec.ownerSymbols = meta.ownerSymbols
       const created = await createRunFolder(dataDir, spec, clock.now())
       return summarizeRun(dataDir, created.id)
+    },
+    async rerunPreview(runId, include, options = {}) {
+      const run = active.get(runId)
+      const table = run ? run.loaded.replay.table : (await loadCached(runId)).replay.table
+      const { indexes: _indexes, ...preview } = selectRerunRows(table, include, options)
+      return preview
+    },
+    async overlapOfSpec(spec) {
+      const rows = spec.rows.map((r) => ({ ownerTypeId: r.ownerTypeId, ownerId: r.ownerId, code: r.code || spec.trigger.code || '', valid: r.verdict === 'valid' }))
+      return publicOverlap(await findOverlap(dataDir, { portalUrl: spec.profile.portalUrl, kind: spec.trigger.kind, rows }, clock.now()))
+    },
+    async overlap(runId) {
+      const loaded = await loadRun(dataDir, runId)
+      return publicOverlap(await overlapOfLoaded(loaded))
+    },
+    async skipDone(runId) {
+      if (active.has(runId)) throw new RunStateError('This run is already running.')
+      const unlock = await lockRun(dataDir, runId)
+      try {
+        const loaded = await loadRun(dataDir, runId)
+        const found = await overlapOfLoaded(loaded)
+        if (found) {
+          const journal = await JournalWriter.open(journalPath(dataDir, runId))
+          try {
+            await journal.durable(skipDoneRecords(loaded.replay.table, found, clock.now()))
+          } finally {
+            await journal.close()
+          }
+        }
+        const view = summaryOf(loaded, countsOf(loaded.replay.table))
+        await saveSummary(dataDir, view).catch(() => undefined)
+        return view
+      } finally {
+        await unlock()
+      }
     },
     load: (runId) => loadRun(dataDir, runId),
     async export(runId, format, path) {

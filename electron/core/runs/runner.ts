@@ -33,6 +33,7 @@ import { rowLabel, triggerCommand, triggerMethod } from './commands'
 import { interruptedOutcomes, type JournalRecord, type JournalWriter, type ReplayedRun } from './journal'
 import { BatchPlanner } from './planner'
 import { ProgressMeter } from './progress'
+import { estimateEta, type EtaInputs } from './eta'
 import type { RowTable } from './row-table'
 import { countsOf, pauseError } from './run-store'
 import type { RunMeta } from './run-types'
@@ -320,8 +321,9 @@ export class RunSession {
     try {
       const commands = rows.map((r) => triggerCommand(meta, this.table, r))
       await hooks?.beforeIntent?.(batch, rows)
+      const sentAt = clock.now()
       try {
-        await journal.intent([{ t: 'intent', batch, rows, at: clock.now() }])
+        await journal.intent([{ t: 'intent', batch, rows, at: sentAt }])
       } catch (err) {
         // The intent is not on disk in full: nothing is sent, the rows stay pending, and the run
         // pauses until the disk takes writes again.
@@ -332,6 +334,7 @@ export class RunSession {
       for (const r of rows) {
         this.table.open[r] = 1
         this.table.attempts[r] = Math.min(255, (this.table.attempts[r] as number) + 1)
+        this.table.markStarted(r, sentAt)
       }
       await hooks?.afterIntent?.(batch, rows)
       const t0 = clock.now()
@@ -640,20 +643,37 @@ export class RunSession {
       event.waitingUntil = waitingUntil
       event.binding = 'operating'
     }
-    // When the budget binds, the recent rate swings between bursts and waits: the rate the
-    // window sustains is the better guide.
-    const sustained = operating.state(this.method).sustainedCallsPerSec
-    const pace = event.binding === 'operating' && sustained !== undefined ? sustained : rate
-    if (counts.pending > 0 && pace > 0) {
-      // While the run waits for the budget, nothing moves until the wait is over: count it.
-      const waitSec = event.waitingUntil !== undefined ? Math.max(0, (event.waitingUntil - this.deps.clock.now()) / 1000) : 0
-      event.etaSeconds = Math.round(waitSec + counts.pending / pace)
-    }
+    // From the model of the limits (eta.ts), not the speed so far: the opening burst is far
+    // faster than what the rate and the operating budget sustain.
+    const eta = estimateEta(this.etaInputs(counts.pending))
+    if (eta && Number.isFinite(eta.seconds)) event.etaSeconds = Math.round(eta.seconds)
     if (this.stopping?.kind === 'pause' && this.stopping.reason) {
       event.pauseReason = this.stopping.reason
       if (this.stopping.error) event.pauseError = pauseError(this.stopping.reason, this.stopping.error)
     }
     return event
+  }
+
+  private etaInputs(pendingRows: number): EtaInputs {
+    const { operating, request, meta, clock } = this.deps
+    const budget = operating.state(this.method)
+    const bucket = request.state()
+    const blockedUntil = operating.waitingUntil(this.method)
+    return {
+      pendingRows,
+      costSec: budget.costSec,
+      rowsPerRequest: this.batchTarget(),
+      request: { tokens: bucket.tokens, drainPerSec: bucket.effectiveDrainPerSec },
+      operating: {
+        capSec: budget.capSec,
+        usedSec: budget.usedSec,
+        windowSec: meta.options.operating.windowSec,
+        expiries: operating.expiries(this.method),
+        ...(blockedUntil !== undefined && { blockedForSec: Math.max(0, (blockedUntil - clock.now()) / 1000) })
+      },
+      ...(this.wallPerRowSec !== undefined && { wallSecPerRow: this.wallPerRowSec }),
+      concurrency: Math.max(1, meta.options.maxInFlight)
+    }
   }
 
   private emit(force: boolean): void {

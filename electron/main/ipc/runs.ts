@@ -7,7 +7,20 @@ import type { CoreContext } from './context'
 import type { CsvWiring } from './csv'
 import type { HandlerMap, IpcDeps } from './types'
 
-type RunChannels = 'runs.create' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel' | 'runs.list' | 'runs.get' | 'runs.rows' | 'runs.rerun' | 'runs.export'
+type RunChannels =
+  | 'runs.create'
+  | 'runs.start'
+  | 'runs.pause'
+  | 'runs.resume'
+  | 'runs.cancel'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rows'
+  | 'runs.rerun'
+  | 'runs.export'
+  | 'runs.rerunPreview'
+  | 'runs.overlap'
+  | 'runs.skipDone'
 
 export interface RunWiring {
   handlers: HandlerMap<RunChannels>
@@ -58,7 +71,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
       'runs.list': () => manager.list(),
       'runs.get': (runId) => manager.get(runId),
       'runs.rows': (query) => manager.rows(query),
-      'runs.rerun': (runId, include) => manager.rerun(runId, include),
+      'runs.rerun': (runId, include, options) => manager.rerun(runId, include, options),
+      'runs.rerunPreview': (runId, include, options) => manager.rerunPreview(runId, include, options),
+      'runs.overlap': async (runId) => (await manager.overlap(runId)) ?? null,
+      'runs.skipDone': (runId) => manager.skipDone(runId),
       async 'runs.export'(runId, format) {
         const path = await deps.dialogs.saveExport(exportName(await manager.get(runId), format))
         if (!path) return null

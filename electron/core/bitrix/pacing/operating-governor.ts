@@ -310,6 +310,22 @@ export class OperatingGovernor {
     return s
   }
 
+  /** What the window holds now and when each part leaves it (seconds from now): our charges,
+   * calls in flight (leaving a full window from now at the earliest) and usage seen from
+   * elsewhere. For the ETA (runs/eta.ts): the budget comes back in the pattern it was spent. */
+  expiries(method: string): { inSec: number; sec: number }[] {
+    const b = this.budget(method)
+    const now = this.clock.now()
+    const out: { inSec: number; sec: number }[] = []
+    for (let i = b.head; i < b.charges.length; i++) {
+      const c = b.charges[i] as Charge
+      out.push({ inSec: Math.max(0, (c.at + this.windowMs - now) / 1000), sec: c.cost })
+    }
+    if (b.reserved > 0) out.push({ inSec: this.limits.windowSec, sec: b.reserved })
+    if (b.external > 0) out.push({ inSec: Math.max(0, (b.externalUntil - now) / 1000), sec: b.external })
+    return out
+  }
+
   private learnCost(b: MethodBudget, costsSec: readonly number[]): void {
     if (costsSec.length === 0) return
     const mean = costsSec.reduce((s, c) => s + c, 0) / costsSec.length

@@ -539,5 +539,12 @@ export default {
   runDetail: {
     title: 'Run',
     back: 'Back to History'
+  },
+  numberInput: {
+    empty: 'Enter a number',
+    'not-number': 'Not a number: use digits, with “.” or “,” for a fraction',
+    'not-integer': 'A whole number is needed here',
+    'too-small': 'At least {min}',
+    'too-large': 'At most {max}'
   }
 }

@@ -548,6 +548,13 @@ const ru: typeof en = {
   runDetail: {
     title: 'Запуск',
     back: 'К истории'
+  },
+  numberInput: {
+    empty: 'Введите число',
+    'not-number': 'Это не число: только цифры, дробная часть через «.» или «,»',
+    'not-integer': 'Здесь нужно целое число',
+    'too-small': 'Не меньше {min}',
+    'too-large': 'Не больше {max}'
   }
 }
 

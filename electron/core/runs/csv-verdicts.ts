@@ -34,6 +34,7 @@ export class RowJudge {
   readonly rows: ImportedRow[] = []
   private total = 0
   private valid = 0
+  private blankLines = 0
   private readonly byReason = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>
   /** code -> ownerTypeId -> ownerId -> line of the first valid row */
   private readonly firstLine = new Map<string, Map<number, Map<number, number>>>()
@@ -94,6 +95,12 @@ export class RowJudge {
     this.rows.push({ line, ownerId, ownerTypeId, code, verdict: 'valid' })
   }
 
+  /** A line with nothing in it (every cell blank): passed over, neither a row nor a skip. A
+   * spreadsheet saved with trailing empty rows would otherwise report them as "empty ID". */
+  blank(): void {
+    this.blankLines++
+  }
+
   /** A row the reader could not split into cells. */
   unreadable(line: number, reason: 'too-long' | 'bad-quotes'): void {
     this.count()
@@ -101,7 +108,9 @@ export class RowJudge {
   }
 
   summary(): ImportSummary {
-    return { total: this.total, valid: this.valid, skipped: this.total - this.valid, byReason: { ...this.byReason } }
+    const summary: ImportSummary = { total: this.total, valid: this.valid, skipped: this.total - this.valid, byReason: { ...this.byReason } }
+    if (this.blankLines > 0) summary.blankLines = this.blankLines
+    return summary
   }
 
   private count(): void {

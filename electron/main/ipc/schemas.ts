@@ -91,7 +91,15 @@ export const argsSchemas = {
   ]),
   'profiles.signIn': z.tuple([id]),
   'profiles.update': z.tuple([
-    z.strictObject({ id, name: name.optional(), plan: plan.optional(), webhookUrl: url.optional(), clientSecret: secret.optional() })
+    z.strictObject({
+      id,
+      name: name.optional(),
+      plan: plan.optional(),
+      webhookUrl: url.optional(),
+      clientSecret: secret.optional(),
+      portalUrl: url.optional(),
+      clientId: z.string().trim().min(1).max(MAX_TEXT).optional()
+    })
   ]),
   'profiles.remove': z.tuple([id]),
   'profiles.test': z.tuple([id]),

@@ -1,8 +1,12 @@
 // Scenario files, in the order they run (each builds on the state the previous ones left).
 import './portals'
+import './sign-in-retry'
 import './triggers'
 import './exact-inputs'
+import './file-check'
 import './batch'
 import './recovery'
 import './screenshots'
+import './a11y'
 import './secrets'
+import './pause-sign-in'

@@ -27,12 +27,35 @@ function syncExpanded(root: HTMLElement): void {
   const menu = [...document.querySelectorAll<HTMLElement>('.n-base-select-menu')].find((m) => m.offsetParent !== null)
   if (!menu) return
   if (!menu.id) menu.id = `select-menu-${++menuSeq}`
-  menu.setAttribute('role', 'listbox')
-  for (const option of menu.querySelectorAll('.n-base-select-option')) {
-    option.setAttribute('role', 'option')
-    option.setAttribute('aria-selected', String(option.classList.contains('n-base-select-option--selected')))
+  patchMenu(menu, focusable.getAttribute('aria-label') ?? '')
+  if (!menuObservers.has(menu)) {
+    // Options render (and re-render, virtually) after the menu opens.
+    const observer = new MutationObserver(() => patchMenu(menu, menu.getAttribute('data-select-name') ?? ''))
+    observer.observe(menu, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] })
+    menuObservers.set(menu, observer)
   }
   if (focusable.getAttribute('aria-controls') !== menu.id) focusable.setAttribute('aria-controls', menu.id)
+}
+
+const menuObservers = new WeakMap<HTMLElement, MutationObserver>()
+
+/** A listbox named like its select, with option roles; a menu with no options (naive-ui's "No
+ * data") is not a listbox, which must contain options. */
+function patchMenu(menu: HTMLElement, name: string): void {
+  const options = menu.querySelectorAll('.n-base-select-option')
+  menu.setAttribute('data-select-name', name)
+  if (options.length === 0) {
+    menu.removeAttribute('role')
+    menu.removeAttribute('aria-label')
+    return
+  }
+  if (menu.getAttribute('role') !== 'listbox') menu.setAttribute('role', 'listbox')
+  if (name && menu.getAttribute('aria-label') !== name) menu.setAttribute('aria-label', name)
+  for (const option of options) {
+    if (option.getAttribute('role') !== 'option') option.setAttribute('role', 'option')
+    const selected = String(option.classList.contains('n-base-select-option--selected'))
+    if (option.getAttribute('aria-selected') !== selected) option.setAttribute('aria-selected', selected)
+  }
 }
 
 function apply(root: HTMLElement, name: string): void {

@@ -26,17 +26,23 @@ export async function layoutProblems(page: Page, opts: { noSidewaysScroll?: stri
       }
     }
 
-    // 2. Titles and labels broken inside a word: more lines than words.
-    for (const el of document.querySelectorAll('h1, h2, h3, .n-card-header__main, th, .n-form-item-label, .n-button__content, .n-tag__content, .n-radio-button')) {
+    // 2. Titles and labels broken inside a word (the "one letter per line" failure): a word
+    // whose own text boxes sit on more than one line.
+    for (const el of document.querySelectorAll('h1, h2, h3, .n-card-header__main, th, dt, label, .label, .n-form-item-label, .n-button__content, .n-tag__content, .n-radio-button')) {
       if (!visible(el)) continue
-      const text = (el.textContent || '').trim()
-      if (text.length < 4) continue
-      const cs = getComputedStyle(el)
-      const lh = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.3
-      const inner = el.getBoundingClientRect().height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom) - parseFloat(cs.borderTopWidth) - parseFloat(cs.borderBottomWidth)
-      const lines = Math.round(inner / lh)
-      const words = text.split(/\\s+/).length
-      if (lines > words) problems.push('breaks inside a word (' + lines + ' lines, ' + words + ' words): ' + name(el) + ' "' + text.slice(0, 40) + '"')
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent || ''
+        for (const m of text.matchAll(/\\S{2,}/g)) {
+          const range = document.createRange()
+          range.setStart(node, m.index)
+          range.setEnd(node, m.index + m[0].length)
+          const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.top)
+          if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 2) {
+            problems.push('breaks inside the word "' + m[0] + '": ' + name(el) + ' "' + (el.textContent || '').trim().slice(0, 40) + '"')
+          }
+        }
+      }
     }
 
     // 3. Tables that must show all their columns.

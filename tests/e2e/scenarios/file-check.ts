@@ -15,6 +15,9 @@ scenario('file check: a pasted column with its header, gaps and 25 bad cells, ev
   await choose(page, page.getByTestId('batch-code-select'), 'deal_won')
   // Spreadsheet rows: 1 header, 2–3 IDs, 4 empty cell, 5–29 bad cells, 30 an ID.
   const bad = Array.from({ length: 25 }, (_, i) => `n/a${i}`)
+  // The form may still hold the rows of an earlier scenario.
+  const change = page.getByTestId('source-change')
+  if (await change.isVisible()) await change.click()
   await pasteRows(page, ['Deal ID', '1001', '1002', '', ...bad, '1003'])
   const summary = page.getByTestId('validation-summary')
   await waitForAttribute(summary, 'data-total', '28')
@@ -28,7 +31,7 @@ scenario('file check: a pasted column with its header, gaps and 25 bad cells, ev
   const examples = page.getByTestId('validation-examples').locator('tbody tr')
   assert.equal(await examples.first().locator('td').first().innerText(), '5')
   assert.equal(await page.getByTestId('validation-groups').locator('[data-reason="empty"]').count(), 0, 'the blank cell is not an "empty ID" skip')
-  await world.screenshot('batch-check-en')
+  await world.screenshot('batch-check-en', summary)
 })
 
 scenario('file check: a CSV with blank lines and a multi-reason file groups reasons with counts', async (world) => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { scenario } from '../lib/harness'
-import { TIMEOUT, choose, waitForAttribute } from '../lib/ui'
+import { TIMEOUT, choose, dismissMessages, waitForAttribute } from '../lib/ui'
 import { newBatchForm, pasteRows } from './batch'
 
 scenario('file check: a pasted column with its header, gaps and 25 bad cells, every bad line listed', async (world) => {
@@ -31,7 +31,8 @@ scenario('file check: a pasted column with its header, gaps and 25 bad cells, ev
   const examples = page.getByTestId('validation-examples').locator('tbody tr')
   assert.equal(await examples.first().locator('td').first().innerText(), '5')
   assert.equal(await page.getByTestId('validation-groups').locator('[data-reason="empty"]').count(), 0, 'the blank cell is not an "empty ID" skip')
-  await world.screenshot('batch-check-en', summary)
+  await dismissMessages(page)
+  await world.screenshot('batch-check-pasted-en', summary)
 })
 
 scenario('file check: a CSV with blank lines and a multi-reason file groups reasons with counts', async (world) => {

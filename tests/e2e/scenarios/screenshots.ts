@@ -67,6 +67,8 @@ async function shootAll(world: World, locale: Locale, suffix: string = locale, c
   await page.getByTestId('csv-open').click()
   await page.getByTestId('validation-summary').waitFor({ timeout: TIMEOUT })
   await shoot(`batch-${suffix}`)
+  // The pre-start check itself, grouped by reason (the first group open), in both languages.
+  if (suffix === locale) await world.screenshot(`batch-check-${locale}`, page.getByTestId('validation-summary'))
 
   await titled(page, locale, 'history')
   await page.getByTestId('history-table').getByText('deals.csv').first().waitFor({ timeout: TIMEOUT })

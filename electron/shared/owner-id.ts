@@ -16,6 +16,20 @@ export type OwnerIdParse = { ok: true; id: number } | { ok: false; reason: Owner
 // separator, so the grouping is unambiguous.
 export const OWNER_ID_TEXT = /^([+-]?)(\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)$/
 
+/** Why an ID is refused, in the words of the CSV check's verdicts (core csv-verdicts). */
+export function ownerIdProblemText(reason: OwnerIdProblem, raw: string): string {
+  switch (reason) {
+    case 'empty':
+      return 'no owner ID given'
+    case 'not-integer':
+      return `owner ID "${raw}" is not a whole number`
+    case 'not-positive':
+      return `owner ID "${raw}" is not greater than 0`
+    case 'too-large':
+      return `owner ID "${raw}" is larger than ${MAX_OWNER_ID}, the largest ID the portal stores`
+  }
+}
+
 /** An ID as typed or read from a cell: 1..MAX_OWNER_ID, or the reason it is not one. */
 export function parseOwnerId(cell: string): OwnerIdParse {
   const text = cell.trim()

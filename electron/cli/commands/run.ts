@@ -11,6 +11,7 @@ import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
+import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
 
 interface RunOptions extends ColumnOptions {
   profile?: string
@@ -79,7 +80,9 @@ function flagName(key: string): string {
 async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCode> {
   if (!opts.code) throw usageError('Give the trigger code with --code.')
   if (!opts.ownerType) throw usageError('Give the CRM type with --owner-type (e.g. deal or 2).')
-  if (!/^\d+$/.test(rawId.trim()) || Number(rawId) < 1) throw usageError(`--id ${rawId}: an item ID is a whole number above 0.`)
+  // The same rule and words as a CSV cell (electron/shared/owner-id): never rounded or clamped.
+  const ownerId = parseOwnerId(rawId)
+  if (!ownerId.ok) throw usageError(`--id ${rawId}: ${ownerIdProblemText(ownerId.reason, rawId.trim())}.`)
   const core = await ctx.core()
   const profile = await findProfile(core, opts.profile)
   const service = await core.triggersFor(profile.id)
@@ -89,7 +92,7 @@ async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCo
     kind: kindFor(profile, opts),
     code: opts.code,
     ownerTypeId,
-    ownerId: Number(rawId),
+    ownerId: ownerId.id,
     verify: Boolean(opts.verify)
   })
   const exitCode = exitCodeForOneItem(result.outcome, result.error)

@@ -1,9 +1,10 @@
 // The verdict of every input row: valid, or skipped with a reason. Shared by the CSV import and
 // pasted lists so both judge IDs, owner types, codes and duplicates the same way.
 import { SKIP_REASONS, type ImportDefaults, type ImportedRow, type ImportSummary, type RowVerdict, type SkipReason } from '../../shared/domain'
-import { MAX_OWNER_ID, TRIGGER_CODE_PATTERN } from '../triggers/validation'
+import { TRIGGER_CODE_PATTERN } from '../triggers/validation'
 import { CsvImportError } from './csv-errors'
 import { parseOwnerId } from './owner-ids'
+import { ownerIdProblemText } from '../../shared/owner-id'
 
 export const DEFAULT_MAX_ROWS = 1_000_000
 
@@ -179,11 +180,10 @@ export function verdictText(row: ImportedRow): string {
     case 'empty':
       return 'no owner ID in this row'
     case 'not-integer':
-      return `owner ID "${raw}" is not a whole number`
     case 'not-positive':
-      return `owner ID "${raw}" is not greater than 0`
     case 'too-large':
-      return `owner ID "${raw}" is larger than ${MAX_OWNER_ID}, the largest ID the portal stores`
+      // The same words the CLI's --id and the renderer's rule use (electron/shared/owner-id).
+      return ownerIdProblemText(row.verdict, raw)
     case 'unknown-owner-type':
       return `unknown owner type "${raw}"`
     case 'unsupported-owner-type':

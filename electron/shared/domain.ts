@@ -189,6 +189,10 @@ export interface ImportSummary {
   byReason: Record<SkipReason, number>
   /** How the file was read; absent for a pasted list. */
   source?: CsvSourceLayout
+  /** Lines with nothing in them, passed over: not rows, so not skips either. */
+  blankLines?: number
+  /** A pasted list's first line, read as a column header (e.g. "ID") rather than as an ID. */
+  header?: string
 }
 
 export interface CsvColumnInfo {

@@ -56,6 +56,10 @@ export interface UpdateProfileRequest {
   webhookUrl?: string
   /** Replace the client secret (OAuth profiles) */
   clientSecret?: string
+  /** Correct the portal address (OAuth profiles; its tokens are dropped: they belong to the old one) */
+  portalUrl?: string
+  /** Correct the client ID (OAuth profiles; likewise drops the tokens) */
+  clientId?: string
 }
 
 export interface ConnectionReport {
@@ -139,6 +143,23 @@ export interface ValidationSummary {
   skipped: Record<string, number>
   /** first skipped rows, for the preview: line, reason text */
   examples: { line: number; reason: string; detail: string; /** the offending cell */ value?: string }[]
+  /** Skipped rows grouped by reason, most frequent first: every line of each reason (as ranges)
+   * and a few examples of each, so a file can be fixed from the check alone. */
+  groups?: SkipGroup[]
+  /** Blank lines passed over (not counted as rows). */
+  blankLines?: number
+  /** A pasted list's first line, taken as a header rather than an ID. */
+  header?: string
+}
+
+export interface SkipGroup {
+  reason: string
+  count: number
+  /** Line numbers (the spreadsheet's row numbers) as [first, last] ranges, ascending. */
+  ranges: [number, number][]
+  /** Lines of this reason not listed in `ranges` (past the listing cap). */
+  unlisted: number
+  examples: { line: number; detail: string; value?: string }[]
 }
 
 // ---- Runs ------------------------------------------------------------------------------------
@@ -191,6 +212,10 @@ export interface RunSummaryView {
   counts: RunCounts
   verify: boolean
   parentRunId?: string
+  /** For a re-run: which rows of the parent it took. */
+  rerunOf?: RerunInclude
+  /** The rows were pasted, not read from a file: History names the run by date and trigger. */
+  pasted?: boolean
   /** When paused by a run-fatal error: why, in plain words. */
   pauseReason?: string
   /** The same error with its code and the portal's own text, so the renderer can explain it in

@@ -565,5 +565,43 @@ export default {
     overlapSkip: 'Skip them, send the other {n}',
     overlapInclude: 'Send all again',
     overlapCancel: 'Don’t start'
+  },
+  numberInput: {
+    empty: 'Enter a number',
+    'not-number': 'Not a number: use digits, with “.” or “,” for a fraction',
+    'not-integer': 'A whole number is needed here',
+    'too-small': 'At least {min}',
+    'too-large': 'At most {max}'
+  },
+  validationGroups: {
+    headerRead: 'The first line, “{header}”, was read as the column’s header.',
+    blankLines: 'No blank lines | 1 blank line passed over (not counted) | {n} blank lines passed over (not counted)',
+    rows: 'no rows | 1 row | {n} rows',
+    lines: 'Lines:',
+    more: 'and {n} more',
+    copyLines: 'Copy the line numbers: {reason}'
+  },
+  resultsKeys: {
+    region: 'Rows of the run. Arrow keys move between error explanations; Enter opens what the portal said.'
+  },
+  historyRuns: {
+    run: 'Run',
+    pastedName: 'Pasted IDs: {trigger}, {date}',
+    rerunFrom: 'Re-run of {name}',
+    rerunOf: {
+      failed: 'failed rows',
+      'failed+uncertain': 'failed and uncertain rows',
+      unchanged: 'unchanged rows',
+      'not-run': 'rows not sent'
+    },
+    ofRows: 'of no rows | of 1 row | of {n} rows',
+    search: 'Search the history',
+    searchPlaceholder: 'Search: file, trigger, portal, date',
+    found: 'No runs found | 1 run found | {n} runs found',
+    noMatch: 'No run matches the search.'
+  },
+  pauseSignIn: {
+    button: 'Sign in to {name}',
+    done: 'Signed in. Resume the run to send the rest.'
   }
 }

@@ -13,6 +13,7 @@ import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
 import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
 import { chooseOverlap, overlapLines } from '../overlap-check'
+import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
 
 interface RunOptions extends ColumnOptions, PacingFlags {
   profile?: string
@@ -102,7 +103,9 @@ function flagName(key: string): string {
 async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCode> {
   if (!opts.code) throw usageError('Give the trigger code with --code.')
   if (!opts.ownerType) throw usageError('Give the CRM type with --owner-type (e.g. deal or 2).')
-  if (!/^\d+$/.test(rawId.trim()) || Number(rawId) < 1) throw usageError(`--id ${rawId}: an item ID is a whole number above 0.`)
+  // The same rule and words as a CSV cell (electron/shared/owner-id): never rounded or clamped.
+  const ownerId = parseOwnerId(rawId)
+  if (!ownerId.ok) throw usageError(`--id ${rawId}: ${ownerIdProblemText(ownerId.reason, rawId.trim())}.`)
   const core = await ctx.core()
   const profile = await findProfile(core, opts.profile)
   const service = await core.triggersFor(profile.id)
@@ -112,7 +115,7 @@ async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCo
     kind: kindFor(profile, opts),
     code: opts.code,
     ownerTypeId,
-    ownerId: Number(rawId),
+    ownerId: ownerId.id,
     verify: Boolean(opts.verify)
   })
   const exitCode = exitCodeForOneItem(result.outcome, result.error)

@@ -183,6 +183,9 @@ export function summaryOf(loaded: Pick<LoadedRun, 'meta' | 'status' | 'pauseReas
   if (meta.trigger.code) view.code = meta.trigger.code
   if (meta.defaultOwnerTypeId !== undefined) view.ownerTypeId = meta.defaultOwnerTypeId
   if (meta.parentRunId) view.parentRunId = meta.parentRunId
+  if (meta.rerunOf) view.rerunOf = meta.rerunOf
+  // A file (by path or as bytes) always has a layout; a pasted list never does.
+  if (!meta.source.layout && !meta.source.path) view.pasted = true
   if (loaded.finishedAt) view.finishedAt = loaded.finishedAt
   if (loaded.pauseReason) view.pauseReason = loaded.pauseReason
   if (loaded.pauseReason && loaded.pauseError) view.pauseError = pauseError(loaded.pauseReason, loaded.pauseError)

@@ -3,6 +3,7 @@
 // nothing (unsupported owner types), so catching them here gives every row a precise reason.
 // Each issue has a stable `code` (the renderer translates by it) and an English `message`.
 import type { OwnerType } from '../../shared/domain'
+import { MAX_OWNER_ID, parseOwnerId } from '../../shared/owner-id'
 import { isPossibleSpaId, ownerTypeLabel, resolveOwnerType, STATIC_CATALOG, STATIC_OWNER_TYPES, type OwnerTypeCatalog } from './owner-types'
 
 export type IssueSeverity = 'error' | 'warning'
@@ -40,7 +41,7 @@ export interface ValidationIssue {
 /** The portal's mask (#^[a-z0-9\.\-_]+$#i, reference §1.1). */
 export const TRIGGER_CODE_PATTERN = /^[a-z0-9.\-_]+$/i
 /** OWNER_ID is an int column; larger values can never name an item. */
-export const MAX_OWNER_ID = 2_147_483_647
+export { MAX_OWNER_ID }
 
 export function hasErrors(issues: readonly ValidationIssue[]): boolean {
   return issues.some((i) => i.severity === 'error')
@@ -96,12 +97,22 @@ export function checkOwnerId(raw: unknown): OwnerIdCheck {
   if (typeof raw === 'number') {
     value = raw
   } else if (typeof raw === 'string') {
+    // Text goes through the same rule as a CSV cell (electron/shared/owner-id), so a typed ID
+    // and a spreadsheet ID are refused for the same reasons.
     const text = raw.trim()
-    if (text === '') return { ok: false, issue: issue('ownerId', 'owner-id-empty', 'The item ID is empty.') }
-    if (!/^[-+]?\d+$/.test(text)) {
+    const parsed = parseOwnerId(text)
+    if (parsed.ok) return { ok: true, value: parsed.id }
+    if (parsed.reason === 'empty') return { ok: false, issue: issue('ownerId', 'owner-id-empty', 'The item ID is empty.') }
+    if (parsed.reason === 'not-integer') {
       return { ok: false, issue: issue('ownerId', 'owner-id-not-integer', `The item ID "${text}" is not a whole number.`, { value: text }) }
     }
-    value = Number(text)
+    if (parsed.reason === 'not-positive') {
+      return { ok: false, issue: issue('ownerId', 'owner-id-not-positive', `The item ID must be greater than 0 (got ${text}).`, { value: text }) }
+    }
+    return {
+      ok: false,
+      issue: issue('ownerId', 'owner-id-too-large', `The item ID ${text} is larger than any ID the portal can store (${MAX_OWNER_ID}).`, { value: text })
+    }
   } else {
     return { ok: false, issue: issue('ownerId', 'owner-id-empty', 'The item ID is empty.') }
   }

@@ -5,6 +5,7 @@
 // explains them in words an admin understands; these schemas only guard types and sizes.
 import { z } from 'zod'
 import type { ApiHandlers, ApiMethod } from '../../shared/ipc'
+import { CUSTOM_LIMITS, type NumberRange } from '../../shared/run-limits'
 
 const MAX_TEXT = 200
 const MAX_URL = 2048
@@ -40,11 +41,17 @@ const csvMapping = z.strictObject({
   delimiter: z.string().min(1).max(4).optional()
 })
 
+/** A custom pace value: the same range the renderer's fields enforce (electron/shared/run-limits). */
+function limit(range: NumberRange): z.ZodNumber {
+  const n = z.number().min(range.min).max(range.max)
+  return range.integer ? n.int() : n
+}
+
 const runOptions = z.strictObject({
   verify: z.boolean(),
   plan,
-  rate: z.strictObject({ burst: z.number().int().min(1).max(10_000), drainPerSec: z.number().positive().max(1000) }).optional(),
-  operating: z.strictObject({ limitSec: z.number().positive().max(100_000), windowSec: z.number().positive().max(100_000) }).optional(),
+  rate: z.strictObject({ burst: limit(CUSTOM_LIMITS.burst), drainPerSec: limit(CUSTOM_LIMITS.drainPerSec) }).optional(),
+  operating: z.strictObject({ limitSec: limit(CUSTOM_LIMITS.limitSec), windowSec: limit(CUSTOM_LIMITS.windowSec) }).optional(),
   maxAttempts: z.number().int().min(1).max(20).optional()
 })
 
@@ -87,7 +94,15 @@ export const argsSchemas = {
   ]),
   'profiles.signIn': z.tuple([id]),
   'profiles.update': z.tuple([
-    z.strictObject({ id, name: name.optional(), plan: plan.optional(), webhookUrl: url.optional(), clientSecret: secret.optional() })
+    z.strictObject({
+      id,
+      name: name.optional(),
+      plan: plan.optional(),
+      webhookUrl: url.optional(),
+      clientSecret: secret.optional(),
+      portalUrl: url.optional(),
+      clientId: z.string().trim().min(1).max(MAX_TEXT).optional()
+    })
   ]),
   'profiles.remove': z.tuple([id]),
   'profiles.test': z.tuple([id]),

@@ -22,6 +22,9 @@ export interface Profile {
   hasSecret: boolean
   /** OAuth only: the client secret is stored but there is no token pair yet (sign in first). */
   needsSignIn?: boolean
+  /** Set when the keychain could not be asked: hasSecret is then unknown, not false (a locked
+   * keychain must not make a healthy profile look as if its secret were missing). */
+  keychain?: 'locked' | 'unavailable'
 }
 
 export type PlanPreset = 'standard' | 'enterprise' | 'custom'

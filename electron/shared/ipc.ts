@@ -266,7 +266,41 @@ export interface RowsPage {
   rows: RunRowView[]
 }
 
-export type RerunInclude = 'failed' | 'failed+uncertain'
+/** Which rows a re-run takes: 'unchanged' = succeeded but their item did not move (verified
+ * runs); 'not-run' = the rows a cancel left unsent. */
+export type RerunInclude = 'failed' | 'failed+uncertain' | 'unchanged' | 'not-run'
+
+export interface RerunOptions {
+  /** With 'failed+uncertain': also the uncertain rows whose stage check saw the item move (their
+   * trigger ran; sending them again fires it twice). Left out by default. */
+  includeMoved?: boolean
+}
+
+/** What a re-run would take, for its confirmation. */
+export interface RerunPreview {
+  include: RerunInclude
+  /** Rows the re-run would send. */
+  rows: number
+  failed: number
+  uncertain: number
+  /** Succeeded rows whose item did not move. */
+  unchanged: number
+  notRun: number
+  /** Uncertain rows seen to move and left out (see RerunOptions.includeMoved). */
+  movedLeftOut: number
+  /** Of the rows taken, how many were seen to move. */
+  movedIncluded: number
+}
+
+/** A new run's rows that a recent run of the same trigger on the same portal already sent. */
+export interface RunOverlap {
+  /** Rows of the new run already sent (succeeded or uncertain) by a recent run. */
+  rows: number
+  succeeded: number
+  uncertain: number
+  /** The recent runs they were sent in, newest first. */
+  runs: { id: string; createdAt: string; sourceName: string; rows: number }[]
+}
 
 export interface AppInfo {
   version: string
@@ -310,10 +344,19 @@ export interface ApiHandlers {
   'runs.list': () => RunSummaryView[]
   'runs.get': (runId: string) => RunSummaryView
   'runs.rows': (query: RowsQuery) => RowsPage
-  'runs.rerun': (runId: string, include: RerunInclude) => RunSummaryView
+  'runs.rerun': (runId: string, include: RerunInclude, options?: RerunOptions) => RunSummaryView
+  /** What runs.rerun would take, without creating anything. */
+  'runs.rerunPreview': (runId: string, include: RerunInclude, options?: RerunOptions) => RerunPreview
+  /** Rows of a run not started yet that a recent run of the same trigger on the portal already
+   * sent; null when none. */
+  'runs.overlap': (runId: string) => RunOverlap | null
+  /** Marks those rows skipped ("already sent in run …") before the run starts. */
+  'runs.skipDone': (runId: string) => RunSummaryView
   /** Shows a save dialog in main; null when cancelled. */
   'runs.export': (runId: string, format: 'csv' | 'json') => { path: string } | null
   'shell.openExternal': (url: string) => void
+  /** Puts text on the system clipboard (main's clipboard module: the page has no clipboard permission). */
+  'clipboard.writeText': (text: string) => void
 }
 
 export type ApiMethod = keyof ApiHandlers
@@ -347,7 +390,11 @@ export const API_METHODS = [
   'runs.rows',
   'runs.rerun',
   'runs.export',
-  'shell.openExternal'
+  'runs.rerunPreview',
+  'runs.overlap',
+  'runs.skipDone',
+  'shell.openExternal',
+  'clipboard.writeText'
 ] as const satisfies readonly ApiMethod[]
 
 /** Push events from main to the renderer. */

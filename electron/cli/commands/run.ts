@@ -12,8 +12,10 @@ import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
 import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
+import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
+import { chooseOverlap, overlapLines } from '../overlap-check'
 
-interface RunOptions extends ColumnOptions {
+interface RunOptions extends ColumnOptions, PacingFlags {
   profile?: string
   code?: string
   ownerType?: string
@@ -23,19 +25,35 @@ interface RunOptions extends ColumnOptions {
   verify?: boolean
   plan?: PlanPreset
   dryRun?: boolean
+  skipDone?: boolean
+  includeDone?: boolean
 }
 
-const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan']
+const CSV_ONLY: (keyof RunOptions)[] = [
+  'idColumn',
+  'ownerTypeColumn',
+  'codeColumn',
+  'header',
+  'delimiter',
+  'dryRun',
+  'plan',
+  'skipDone',
+  'includeDone',
+  'operatingBudget',
+  'operatingWindow',
+  'burst',
+  'drain'
+]
 
 export function registerRun(program: Command, session: Session): void {
-  program
+  const command = program
     .command('run')
     .description('fire a trigger on one item (--id) or on every row of a CSV file (--csv)')
     .option('--profile <profile>', 'profile name or id (may be left out when there is only one)')
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
     .option('--id <id>', 'one item: its ID')
-    .option('--csv <file>', 'a file of item IDs, one row per item')
+    .option('--csv <file>', 'a file of item IDs, one row per item ("-": standard input; pipes are read once)')
     .option('--id-column <column>', 'file: the column of item IDs (number counted from 1, or header name)')
     .option('--owner-type-column <column>', 'file: a column with the CRM type of each row')
     .option('--code-column <column>', 'file: a column with the trigger code of each row')
@@ -46,13 +64,18 @@ export function registerRun(program: Command, session: Session): void {
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
     .option('--dry-run', 'file: check the rows, print the summary, send nothing')
+    .option('--skip-done', 'file: skip rows a recent run of this trigger on this portal already sent (succeeded or uncertain)')
+    .option('--include-done', 'file: send such rows again all the same (their triggers fire a second time)')
+  for (const option of pacingOptions()) command.addOption(option)
+  command
     .addHelpText(
       'after',
       `
 Examples:
   b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
   b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
-  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run`
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --operating-budget 240`
     )
     .action(action(session, run))
 }
@@ -122,13 +145,26 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
     path,
     kind: kindFor(profile, opts),
     verify: Boolean(opts.verify),
-    plan: opts.plan ?? profile.plan
+    ...pacingFor(opts.plan ?? profile.plan, opts)
   })
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
   for (const line of validationLines(planned)) ctx.out.line(line)
-  if (planned.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
-  if (opts.dryRun) return EXIT.ok
-  const created = await core.runs.createRun(planned.spec)
+  if (planned.summary.valid === 0) {
+    throw usageError(`No valid rows to run. Check the column options against the file (try --dry-run).${planned.delimiterHint ? `\n${planned.delimiterHint}` : ''}`)
+  }
+  // Rows a recent run already sent are never fired again without being asked (issue 11).
+  const overlap = await core.runs.overlapOfSpec(planned.spec)
+  if (overlap) ctx.out.record({ type: 'overlap', ...overlap })
+  if (opts.dryRun) {
+    if (overlap) for (const line of overlapLines(overlap)) ctx.out.error(line)
+    return EXIT.ok
+  }
+  const choice = overlap ? await chooseOverlap(overlap, opts, ctx.out) : 'include'
+  let created = await core.runs.createRun(planned.spec)
+  if (overlap && choice === 'skip') {
+    created = await core.runs.skipDone(created.id)
+    ctx.out.line(`Skipping ${overlap.rows} row(s) already sent; ${created.counts.pending} to send.`)
+  }
   ctx.out.record({ type: 'run', run: created })
   ctx.out.line(`Run ${created.id} started. Ctrl-C pauses it; resume with: b24-triggers runs resume ${created.id}`)
   return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))

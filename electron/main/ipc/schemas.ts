@@ -10,6 +10,9 @@ import { CUSTOM_LIMITS, type NumberRange } from '../../shared/run-limits'
 const MAX_TEXT = 200
 const MAX_URL = 2048
 /** A CSV of thousands of IDs is well under this; anything larger is not a trigger list. */
+const rerunInclude = z.enum(['failed', 'failed+uncertain', 'unchanged', 'not-run'])
+const rerunOptions = z.strictObject({ includeMoved: z.boolean().optional() })
+
 export const MAX_CSV_BYTES = 50 * 1024 * 1024
 
 const id = z.string().min(1).max(MAX_TEXT)
@@ -128,7 +131,12 @@ export const argsSchemas = {
       search: z.string().max(MAX_TEXT).optional()
     })
   ]),
-  'runs.rerun': z.tuple([id, z.enum(['failed', 'failed+uncertain'])]),
+  'runs.rerun': z.tuple([id, rerunInclude, rerunOptions.optional()]),
   'runs.export': z.tuple([id, z.enum(['csv', 'json'])]),
-  'shell.openExternal': z.tuple([url])
+  'runs.rerunPreview': z.tuple([id, rerunInclude, rerunOptions.optional()]),
+  'runs.overlap': z.tuple([id]),
+  'runs.skipDone': z.tuple([id]),
+  'shell.openExternal': z.tuple([url]),
+  // A curl command or an ID; a megabyte is far beyond anything the app offers to copy.
+  'clipboard.writeText': z.tuple([z.string().max(1024 * 1024)])
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<ApiHandlers[K]>> }

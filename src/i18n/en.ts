@@ -544,6 +544,28 @@ export default {
     title: 'Run',
     back: 'Back to History'
   },
+  finish: {
+    notSent: '{n} not sent',
+    runNotRun: 'Run the rows not sent ({n})',
+    runNotRunTitle: 'Send the rows this run did not send?',
+    runNotRunBody: 'A new run is created from the {n} rows that were never sent before this run was stopped. Rows it already sent are not included, so none fires twice.',
+    rerunUnchanged: 'Re-run unchanged ({n})',
+    rerunUnchangedTitle: 'Run again the rows that did not move?',
+    rerunUnchangedBody:
+      'These {n} rows succeeded, but the stage check saw their item stay where it was: a condition not met, or the trigger not linked to that stage. Fix the cause first, or they will stay again.',
+    movedLeftOut: 'The stage check saw {n} of the uncertain rows move: their trigger ran, so they are left out.',
+    includeMoved: 'Also send the {n} rows seen to move (their trigger fires a second time)',
+    movedIncluded: '{n} of the selected rows were seen to move: their trigger ran and fires again.',
+    noneMoved: 'The stage check saw none of the selected rows move.',
+    willSend: 'Rows to send: {n}',
+    overlapTitle: 'Some of these rows were sent already',
+    overlapBody:
+      '{n} of these rows were already sent by a recent run of this trigger on this portal ({succeeded} succeeded, {uncertain} uncertain). Sending them again fires their trigger a second time.',
+    overlapRun: '{date}, {source}: {n} rows',
+    overlapSkip: 'Skip them, send the other {n}',
+    overlapInclude: 'Send all again',
+    overlapCancel: 'Don’t start'
+  },
   numberInput: {
     empty: 'Enter a number',
     'not-number': 'Not a number: use digits, with “.” or “,” for a fraction',
@@ -569,7 +591,7 @@ export default {
     rerunOf: {
       failed: 'failed rows',
       'failed+uncertain': 'failed and uncertain rows',
-      unchanged: 'rows that did not move',
+      unchanged: 'unchanged rows',
       'not-run': 'rows not sent'
     },
     ofRows: 'of no rows | of 1 row | of {n} rows',
@@ -581,27 +603,5 @@ export default {
   pauseSignIn: {
     button: 'Sign in to {name}',
     done: 'Signed in. Resume the run to send the rest.'
-  },
-  finish: {
-    notSent: '{n} not sent',
-    runNotRun: 'Run the rows not sent ({n})',
-    runNotRunTitle: 'Send the rows this run did not send?',
-    runNotRunBody: 'A new run is created from the {n} rows that were never sent before this run was stopped. Rows it already sent are not included, so none fires twice.',
-    rerunUnchanged: 'Re-run unchanged ({n})',
-    rerunUnchangedTitle: 'Run again the rows that did not move?',
-    rerunUnchangedBody:
-      'These {n} rows succeeded, but the stage check saw their item stay where it was: a condition not met, or the trigger not linked to that stage. Fix the cause first, or they will stay again.',
-    movedLeftOut: 'The stage check saw {n} of the uncertain rows move: their trigger ran, so they are left out.',
-    includeMoved: 'Also send the {n} rows seen to move (their trigger fires a second time)',
-    movedIncluded: '{n} of the selected rows were seen to move: their trigger ran and fires again.',
-    noneMoved: 'The stage check saw none of the selected rows move.',
-    willSend: 'Rows to send: {n}',
-    overlapTitle: 'Some of these rows were sent already',
-    overlapBody:
-      '{n} of these rows were already sent by a recent run of this trigger on this portal ({succeeded} succeeded, {uncertain} uncertain). Sending them again fires their trigger a second time.',
-    overlapRun: '{date}, {source}: {n} rows',
-    overlapSkip: 'Skip them, send the other {n}',
-    overlapInclude: 'Send all again',
-    overlapCancel: 'Don’t start'
   }
 }

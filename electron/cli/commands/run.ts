@@ -11,9 +11,9 @@ import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
-import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
 import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
 import { chooseOverlap, overlapLines } from '../overlap-check'
+import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
 
 interface RunOptions extends ColumnOptions, PacingFlags {
   profile?: string

@@ -8,11 +8,11 @@ import { SIGN_IN_PORTAL } from './portals'
 
 scenario('pause sign-in: a run paused on a dead refresh token is signed in from the pause message and finishes', async (world) => {
   const { page, sandbox } = world
-  sandbox.generateItems(2, 7001, 5, 'NEW')
+  sandbox.generateItems(2, 7601, 5, 'NEW')
   await newBatchForm(page, SIGN_IN_PORTAL)
   await page.getByTestId('batch-kind-app').click()
   await choose(page, page.getByTestId('batch-code-select'), 'deal_won')
-  await pasteRows(page, ['7001', '7002', '7003', '7004', '7005'])
+  await pasteRows(page, ['7601', '7602', '7603', '7604', '7605'])
   // The app's tokens die: the next call needs a refresh, which the portal refuses.
   sandbox.expireAccessTokens()
   sandbox.revokeRefreshTokens()

@@ -45,4 +45,15 @@ describe("README's command-line example", () => {
     expect(list.code).toBe(0)
     expect(list.stdout).toContain('webhook trigger wh_prep')
   })
+
+  it('its local-app line (the file on stdin) runs as written too', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')
+    const line = /^cat deals\.csv \| (b24-triggers run .*)$/m.exec(readme.slice(readme.indexOf('## Command line')))?.[1]
+    expect(line).toBeDefined()
+    await f.addAppProfile('shop-app')
+    const argv = (line ?? '').replace(/\s+#.*$/, '').split(/\s+/).slice(1)
+    const run = await f.cli(argv, readFileSync(join(f.dataDir, 'deals.csv'), 'utf8'))
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/finished: 3 succeeded \(3 rows\)/)
+  })
 })

@@ -3,7 +3,7 @@
 import { basename, resolve } from 'node:path'
 import type { PlanPreset, Profile, TriggerKind } from '../shared/domain'
 import { ownerTypeResolver, planCsvRun, type CsvRunPlan } from '../core/runs/csv-run'
-import { inspectCsv } from '../core/runs/csv-inspect'
+import { inspectSpreadsheet } from '../core/runs/spreadsheet'
 import type { OwnerTypeCatalog } from '../core/triggers/owner-types'
 import { buildMapping, type ColumnOptions } from './csv-columns'
 import { usageError } from './errors'
@@ -23,9 +23,11 @@ const EXAMPLES_SHOWN = 5
 
 export async function prepareFileRun(profile: Profile, catalog: OwnerTypeCatalog, opts: FileRunOptions): Promise<CsvRunPlan> {
   const path = resolve(opts.path)
-  const inspection = await inspectCsv(path, {
+  const inspection = await inspectSpreadsheet(path, {
     resolveOwnerType: ownerTypeResolver(catalog),
-    ...(opts.header !== undefined && { hasHeader: opts.header })
+    ...(opts.header !== undefined && { hasHeader: opts.header }),
+    ...(opts.sheet !== undefined && { sheet: opts.sheet }),
+    ...(opts.headerRow !== undefined && { headerRow: opts.headerRow })
   })
   const mapping = buildMapping(opts, inspection, { code: Boolean(opts.code), ownerType: Boolean(opts.ownerType) })
   if (mapping.codeColumn === undefined && !opts.code) throw usageError('Give the trigger code with --code, or a column of codes with --code-column.')

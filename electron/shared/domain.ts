@@ -175,6 +175,12 @@ export interface CsvSourceLayout {
   byteLength: number
   /** Hex SHA-256 of the file, so a file changed since the import is refused rather than misread. */
   sha256: string
+  /** 'xlsx' for an Excel workbook (encoding and delimiter then mean nothing); absent: CSV. */
+  format?: 'xlsx'
+  /** Workbook: the sheet read. */
+  sheet?: string
+  /** Workbook: the header's row number (rows above it are not data); absent: the first non-empty row when hasHeader. */
+  headerRow?: number
 }
 
 export interface ImportSummary {
@@ -210,6 +216,14 @@ export interface CsvInspection {
   /** Data rows, from the file's line count (rows with multi-line cells make it an over-estimate). */
   totalRowsEstimate?: number
   suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
+  /** 'xlsx' for an Excel workbook; absent: CSV. */
+  format?: 'csv' | 'xlsx'
+  /** Workbook: every sheet's name, in order. */
+  sheets?: string[]
+  /** Workbook: the sheet shown (the one asked for, or the first that looks like a list of IDs). */
+  sheet?: string
+  /** Workbook: the header's row number as the spreadsheet shows it (rows above are titles). */
+  headerRow?: number
 }
 
 /** The user's choices after the preview (0-based column indexes). */
@@ -222,6 +236,10 @@ export interface CsvColumnMapping {
   delimiter?: CsvDelimiter | null
   /** Omitted: detected. */
   encoding?: CsvEncoding
+  /** Workbook: the sheet to read (omitted: the first). */
+  sheet?: string
+  /** Workbook: the header's row number; rows above it are skipped (omitted: the first non-empty row when hasHeader). */
+  headerRow?: number
 }
 
 /** Values for rows whose mapping has no owner-type or code column, or whose cell is empty. */

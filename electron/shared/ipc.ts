@@ -122,6 +122,21 @@ export interface CsvInspection {
   /** Data rows, estimated from the file's line count (optional). */
   totalRowsEstimate?: number
   suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
+  /** 'xlsx' for an Excel workbook (optional; absent: CSV). */
+  format?: 'csv' | 'xlsx'
+  /** Workbook: every sheet's name, in order. */
+  sheets?: string[]
+  /** Workbook: the sheet shown. */
+  sheet?: string
+  /** Workbook: the header's row number as the spreadsheet shows it. */
+  headerRow?: number
+}
+
+/** Workbook choices for csv.inspect (a CSV ignores them). */
+export interface CsvInspectOptions {
+  sheet?: string
+  /** The header's row number; 0 = no header row. */
+  headerRow?: number
 }
 
 export interface CsvMapping {
@@ -130,6 +145,10 @@ export interface CsvMapping {
   codeColumn?: number
   hasHeader: boolean
   delimiter?: string
+  /** Workbook: the sheet to read. */
+  sheet?: string
+  /** Workbook: the header's row number (rows above are skipped); 0 = none. */
+  headerRow?: number
 }
 
 export interface ValidationSummary {
@@ -275,7 +294,7 @@ export interface ApiHandlers {
   'triggers.curl': (req: RunOneRequest) => string
   /** Shows an open dialog in main; null when cancelled. */
   'csv.open': () => { path: string; name: string } | null
-  'csv.inspect': (source: CsvSource) => CsvInspection
+  'csv.inspect': (source: CsvSource, options?: CsvInspectOptions) => CsvInspection
   'csv.validate': (req: CreateRunRequest) => ValidationSummary
   'runs.create': (req: CreateRunRequest) => RunSummaryView
   'runs.start': (runId: string) => RunSummaryView

@@ -1,6 +1,6 @@
 // `b24-triggers run`: fire a trigger on one item, or on every row of a CSV file as a journaled
 // run that the desktop app lists too and either front end can resume.
-import { Option, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
 import type { PlanPreset, Profile, TriggerKind } from '../../shared/domain'
 import { action, type Ctx, type Session } from '../context'
 import type { ColumnOptions } from '../csv-columns'
@@ -18,13 +18,14 @@ interface RunOptions extends ColumnOptions {
   ownerType?: string
   id?: string
   csv?: string
+  file?: string
   webhookTrigger?: boolean
   verify?: boolean
   plan?: PlanPreset
   dryRun?: boolean
 }
 
-const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan']
+const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan', 'sheet', 'headerRow']
 
 export function registerRun(program: Command, session: Session): void {
   program
@@ -34,7 +35,10 @@ export function registerRun(program: Command, session: Session): void {
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
     .option('--id <id>', 'one item: its ID')
-    .option('--csv <file>', 'a file of item IDs, one row per item')
+    .option('--csv <file>', 'a file of item IDs, one row per item: CSV/text or an Excel workbook (.xlsx)')
+    .option('--file <file>', 'the same as --csv')
+    .option('--sheet <name>', 'workbook: the sheet to read (default: the first that holds a list of IDs)')
+    .option('--header-row <n>', 'workbook: the row number of the header, as the spreadsheet shows it (default: detected)', parseRowNumber)
     .option('--id-column <column>', 'file: the column of item IDs (number counted from 1, or header name)')
     .option('--owner-type-column <column>', 'file: a column with the CRM type of each row')
     .option('--code-column <column>', 'file: a column with the trigger code of each row')
@@ -51,7 +55,8 @@ export function registerRun(program: Command, session: Session): void {
 Examples:
   b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
   b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
-  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run`
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run
+  b24-triggers run --profile shop --file deals.xlsx --sheet Deals --header-row 3 --code call_done --owner-type deal`
     )
     .action(action(session, run))
 }
@@ -61,7 +66,16 @@ function kindFor(profile: Profile, opts: RunOptions): TriggerKind {
   return opts.webhookTrigger || profile.kind === 'webhook' ? 'webhook' : 'app'
 }
 
+function parseRowNumber(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new InvalidArgumentError('a row number counted from 1.')
+  return Number(raw)
+}
+
 async function run(ctx: Ctx, opts: RunOptions): Promise<ExitCode> {
+  if (opts.file !== undefined) {
+    if (opts.csv !== undefined && opts.csv !== opts.file) throw usageError('Give the file once: --csv or --file.')
+    opts.csv = opts.file
+  }
   if (opts.csv !== undefined && opts.id !== undefined) throw usageError('Give either --id (one item) or --csv (a file), not both.')
   if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, or --csv for a file.')
   if (opts.id !== undefined) {

@@ -34,7 +34,14 @@ const csvMapping = z.strictObject({
   ownerTypeColumn: columnIndex.optional(),
   codeColumn: columnIndex.optional(),
   hasHeader: z.boolean(),
-  delimiter: z.string().min(1).max(4).optional()
+  delimiter: z.string().min(1).max(4).optional(),
+  sheet: z.string().min(1).max(MAX_TEXT).optional(),
+  headerRow: z.number().int().min(0).max(1_048_576).optional()
+})
+
+const csvInspectOptions = z.strictObject({
+  sheet: z.string().min(1).max(MAX_TEXT).optional(),
+  headerRow: z.number().int().min(0).max(1_048_576).optional()
 })
 
 const runOptions = z.strictObject({
@@ -95,7 +102,7 @@ export const argsSchemas = {
   'triggers.runOne': z.tuple([runOne]),
   'triggers.curl': z.tuple([runOne]),
   'csv.open': none,
-  'csv.inspect': z.tuple([csvSource]),
+  'csv.inspect': z.union([z.tuple([csvSource]), z.tuple([csvSource, csvInspectOptions])]),
   'csv.validate': z.tuple([createRun]),
   'runs.create': z.tuple([createRun]),
   'runs.start': z.tuple([id]),

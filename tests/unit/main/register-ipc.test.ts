@@ -1,10 +1,11 @@
 // registerIpc() without Electron: a recording ipcMain stand-in, a temp data dir, an in-memory
 // secret store and the sandbox portal over real HTTP.
+import ExcelJS from 'exceljs'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_METHODS, type CreateRunRequest, type IpcResult, type RowsPage, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
+import { API_METHODS, type CreateRunRequest, type CsvInspection, type IpcResult, type RowsPage, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
 import type { Profile } from '../../../electron/shared/domain'
 import { registerIpc, type IpcDeps, type IpcWiring } from '../../../electron/main/ipc'
 import { SignInCancelledError } from '../../../electron/main/ipc/sign-in'
@@ -171,6 +172,35 @@ describe('CSV sources and runs through the wiring', () => {
       previewLines: [1, 2, 3],
       totalRowsEstimate: 2
     })
+  })
+
+  it('takes an Excel workbook dropped as bytes: sheets, a chosen sheet and header row, the same verdicts', async () => {
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('Notes').addRow(['read me'])
+    const deals = wb.addWorksheet('Deals')
+    deals.getCell('A1').value = 'Title row'
+    deals.getRow(2).values = ['ID', 'Name']
+    deals.getRow(3).values = [11, 'a']
+    deals.getRow(4).values = [12.0, 'b']
+    deals.getCell('A5').value = new Date(Date.UTC(2026, 0, 1))
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer())
+    const seen = await ok<CsvInspection>('csv.inspect', { name: 'deals.xlsx', bytes })
+    expect(seen).toMatchObject({ format: 'xlsx', sheets: ['Notes', 'Deals'], sheet: 'Deals', headerRow: 2, suggested: { idColumn: 0 } })
+    expect(seen.previewLines).toEqual([2, 3, 4, 5])
+    expect(await ok<CsvInspection>('csv.inspect', { name: 'deals.xlsx', bytes }, { sheet: 'Notes' })).toMatchObject({ sheet: 'Notes' })
+    expect(await call('csv.inspect', { name: 'deals.xlsx', bytes }, { sheet: 'Nope' })).toMatchObject({ ok: false })
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const summary = await ok<ValidationSummary>('csv.validate', {
+      profileId: profile.id,
+      kind: 'app',
+      code: 'deal_won',
+      ownerTypeId: 2,
+      source: { name: 'deals.xlsx', bytes },
+      mapping: { idColumn: 0, hasHeader: true, sheet: 'Deals', headerRow: 2 },
+      options: { verify: false, plan: 'standard' }
+    } satisfies CreateRunRequest)
+    expect(summary).toMatchObject({ total: 3, valid: 2, skipped: { 'not-integer': 1 } })
+    expect(summary.examples).toMatchObject([{ line: 5, value: '2026-01-01' }])
   })
 
   it('judges a file as the CLI does: types without triggers skipped with their own reason, values kept', async () => {

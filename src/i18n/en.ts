@@ -155,6 +155,7 @@ export default {
     csvTooManyRows: 'The file has more rows than one run can take. Split it into smaller files.',
     csvUnreadable: 'The file could not be opened or read.',
     csvSourceChanged: 'The source file has changed since the run was created, so its columns cannot be matched any more.',
+    csvXlsUnsupported: 'This is an old Excel 97–2003 workbook (.xls). In Excel or LibreOffice use File → Save As → “Excel Workbook (.xlsx)” or “CSV UTF-8”, and open that file.',
     noBridge: 'The window is not connected to the application. Restart the application.'
   },
   resume: {
@@ -372,7 +373,14 @@ export default {
     pastePlaceholder: 'One ID per line, or copied from a spreadsheet column:\n1024\n1025\n1031',
     pastedCount: 'No IDs yet | {n} ID | {n} IDs',
     usePasted: 'Use these IDs',
-    pastedName: 'Pasted IDs'
+    pastedName: 'Pasted IDs',
+    dropSubWorkbook: 'Excel workbooks (.xlsx) too'
+  },
+  workbook: {
+    sheet: 'Sheet',
+    headerRow: 'Header row',
+    headerRowHint: 'The row number as the spreadsheet shows it; 0 = no header. Rows above it are titles and are not read.',
+    cellsNote: 'Numbers like 123.0 count as ID 123. Dates and formulas are never taken as IDs: to use computed IDs, paste them as values.'
   },
   mapping: {
     column: 'Column {n}',

@@ -57,7 +57,7 @@ export async function sniffFormat(input: CsvInput): Promise<SourceFormat> {
 
 export function xlsRefused(): CsvImportError {
   return new CsvImportError(
-    'not-text',
+    'xls-unsupported',
     'This is an old Excel 97-2003 workbook (.xls), which the app does not read. In Excel or LibreOffice choose ' +
       'File > Save As > "Excel Workbook (.xlsx)" or "CSV UTF-8", and open that file instead.'
   )

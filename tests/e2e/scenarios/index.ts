@@ -2,6 +2,7 @@
 import './portals'
 import './triggers'
 import './batch'
+import './workbook'
 import './recovery'
 import './screenshots'
 import './secrets'

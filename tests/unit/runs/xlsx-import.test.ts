@@ -148,7 +148,7 @@ describe('workbook import', () => {
 
   it('refuses an old .xls with how to save it, and a broken workbook as unreadable', async () => {
     const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)])
-    await expect(inspectSpreadsheet(xls)).rejects.toMatchObject({ code: 'not-text', message: expect.stringContaining('.xlsx') })
+    await expect(inspectSpreadsheet(xls)).rejects.toMatchObject({ code: 'xls-unsupported', message: expect.stringContaining('.xlsx') })
     await expect(importSpreadsheet(xls, { idColumn: 0, hasHeader: false }, { ownerTypeId: 2, code: 'c' }, ctx)).rejects.toMatchObject({
       message: expect.stringContaining('Save As')
     })

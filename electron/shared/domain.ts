@@ -247,3 +247,39 @@ export interface ImportDefaults {
   ownerTypeId?: number
   code?: string
 }
+
+// ---- Items chosen in the CRM (electron/core/runs/crm-source.ts) -----------------------------
+
+/** Which CRM items a run fires on, as filters of crm.item.list. Dates are days (YYYY-MM-DD),
+ * both ends included, in the portal's time. */
+export interface CrmSelection {
+  entityTypeId: number
+  /** Pipeline (crm.category.list id); absent: every pipeline. */
+  categoryId?: number
+  /** Stage ids (C3:NEW), any of them; absent: every stage. */
+  stageIds?: string[]
+  createdFrom?: string
+  createdTo?: string
+  updatedFrom?: string
+  updatedTo?: string
+  /** Responsible users (assignedById), any of them. */
+  assignedByIds?: number[]
+  /** Extra crm.item.list filter for experts, as JSON ({"opportunity": 0, ">=opportunity": 1000}). */
+  rawFilter?: string
+}
+
+/** A pipeline and its stages, to choose from. */
+export interface CrmCategoryInfo {
+  id: number
+  name: string
+  isDefault: boolean
+  stages: { id: string; name: string }[]
+}
+
+/** What a selection matches right now: the count and the first few items. */
+export interface CrmSelectionCount {
+  count: number
+  sample: { id: number; title: string; stageId?: string; categoryId?: number; assignedById?: number; createdTime?: string }[]
+  /** The crm.item.list filter the selection became. */
+  filter: Record<string, unknown>
+}

@@ -5,6 +5,7 @@ import { errors } from '../envelope'
 import type { MethodResult } from '../envelope'
 import { bool, param, parsePhpQuery, str } from '../params'
 import type { MethodDef } from './types'
+import { resolveReferences } from '../batch-refs'
 
 export const MAX_BATCH = 50
 
@@ -56,7 +57,9 @@ export const batch: MethodDef = {
         if (halt) break
         continue
       }
-      const { method, params: cmdParams } = splitCommand(str(raw))
+      const { method, params: parsed } = splitCommand(str(raw))
+      // $result[label][path] references to earlier commands' answers (batch-refs.ts).
+      const cmdParams = resolveReferences(parsed, { result, next: resultNext, total: resultTotal, time: resultTime, error: resultError })
       const outcome = await ctx.callNested(method, cmdParams)
       if (outcome.time) resultTime.set(key, outcome.time)
       if (outcome.ok) {

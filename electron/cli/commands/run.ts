@@ -11,6 +11,7 @@ import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
+import { CRM_ONLY, runFromCrm, type CrmRunOptions } from '../crm-run'
 
 interface RunOptions extends ColumnOptions {
   profile?: string
@@ -23,7 +24,18 @@ interface RunOptions extends ColumnOptions {
   verify?: boolean
   plan?: PlanPreset
   dryRun?: boolean
+  fromCrm?: boolean
+  category?: string
+  stage?: string[]
+  createdFrom?: string
+  createdTo?: string
+  modifiedFrom?: string
+  modifiedTo?: string
+  responsible?: string[]
+  filter?: string
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
 const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan', 'sheet', 'headerRow']
 
@@ -48,7 +60,16 @@ export function registerRun(program: Command, session: Session): void {
     .option('--webhook-trigger', 'fire an incoming-webhook trigger (crm.automation.trigger) instead of an app trigger')
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
-    .option('--dry-run', 'file: check the rows, print the summary, send nothing')
+    .option('--dry-run', 'file: check the rows, print the summary, send nothing; CRM: print the count and a sample')
+    .option('--from-crm', 'run on the items of --owner-type in the CRM that match the filters below')
+    .option('--category <pipeline>', 'CRM: the pipeline, by id or name')
+    .option('--stage <stage>', 'CRM: a stage by code (NEW), id (C3:NEW) or name; repeat for several', collect)
+    .option('--created-from <date>', 'CRM: created on or after this day (YYYY-MM-DD)')
+    .option('--created-to <date>', 'CRM: created on or before this day')
+    .option('--modified-from <date>', 'CRM: modified on or after this day')
+    .option('--modified-to <date>', 'CRM: modified on or before this day')
+    .option('--responsible <userId>', 'CRM: responsible user id; repeat for several', collect)
+    .option('--filter <json>', 'CRM: extra crm.item.list filter for experts, e.g. \'{">=opportunity": 1000}\'')
     .addHelpText(
       'after',
       `
@@ -56,7 +77,8 @@ Examples:
   b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
   b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
   b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run
-  b24-triggers run --profile shop --file deals.xlsx --sheet Deals --header-row 3 --code call_done --owner-type deal`
+  b24-triggers run --profile shop --file deals.xlsx --sheet Deals --header-row 3 --code call_done --owner-type deal
+  b24-triggers run --profile shop --from-crm --owner-type deal --category 3 --stage NEW --stage PREPARATION --created-from 2026-03-01 --code call_done --dry-run`
     )
     .action(action(session, run))
 }
@@ -72,12 +94,26 @@ function parseRowNumber(raw: string): number {
 }
 
 async function run(ctx: Ctx, opts: RunOptions): Promise<ExitCode> {
+  const crmFlags = CRM_ONLY.filter((k) => opts[k] !== undefined)
+  if (opts.fromCrm) {
+    if (opts.csv !== undefined || opts.file !== undefined || opts.id !== undefined) throw usageError('Give one source: --from-crm, --csv/--file or --id.')
+    const core = await ctx.core()
+    const profile = await findProfile(core, opts.profile)
+    return runFromCrm(ctx, core, profile, {
+      ...opts,
+      kind: kindFor(profile, opts),
+      verify: Boolean(opts.verify),
+      plan: opts.plan ?? profile.plan,
+      ...(opts.dryRun !== undefined && { dryRun: opts.dryRun })
+    } as CrmRunOptions)
+  }
+  if (crmFlags.length) throw usageError(`Options only for --from-crm: ${crmFlags.map(flagName).join(', ')}.`)
   if (opts.file !== undefined) {
     if (opts.csv !== undefined && opts.csv !== opts.file) throw usageError('Give the file once: --csv or --file.')
     opts.csv = opts.file
   }
   if (opts.csv !== undefined && opts.id !== undefined) throw usageError('Give either --id (one item) or --csv (a file), not both.')
-  if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, or --csv for a file.')
+  if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, --csv for a file, or --from-crm for items in the CRM.')
   if (opts.id !== undefined) {
     const stray = CSV_ONLY.filter((k) => opts[k] !== undefined)
     if (stray.length) throw usageError(`Options only for a file (--csv): ${stray.map(flagName).join(', ')}.`)

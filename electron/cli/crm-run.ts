@@ -3,7 +3,8 @@
 // every matching ID is read into the run's journal (with the filter) before the first trigger.
 import type { CrmSelection, PlanPreset, Profile, TriggerKind } from '../shared/domain'
 import { createCrmRun, limitsOf } from '../core/runs/crm-run'
-import { countSelection, listCategories, resolveStages, CrmSelectionError } from '../core/runs/crm-source'
+import { countSelection, enumerateIds, listCategories, resolveStages, CrmSelectionError } from '../core/runs/crm-source'
+import { printPreview } from './preview'
 import type { OwnerTypeCatalog } from '../core/triggers/owner-types'
 import type { Ctx } from './context'
 import type { Core } from './core'
@@ -24,6 +25,7 @@ export interface CrmRunOptions {
   responsible?: string[]
   filter?: string
   dryRun?: boolean
+  preview?: boolean
   verify: boolean
   plan: PlanPreset
   kind: TriggerKind
@@ -74,6 +76,13 @@ export async function runFromCrm(ctx: Ctx, core: Core, profile: Profile, opts: C
   ctx.out.record({ type: 'selection', selection, filter: counted.filter, count: counted.count, sample: counted.sample })
   ctx.out.line(`${counted.count} item(s) match. Filter: ${JSON.stringify(counted.filter)}`)
   for (const item of counted.sample.slice(0, 5)) ctx.out.line(`  ${item.id}  ${item.stageId ?? ''}  ${item.title}`)
+  if (opts.preview) {
+    if (!opts.dryRun) throw usageError('--preview goes with --dry-run.')
+    // The IDs as they are now (not frozen: a dry run creates no run).
+    const rows: { ownerTypeId: number; ownerId: number }[] = []
+    for await (const page of enumerateIds(client, selection, { governors })) for (const ownerId of page) rows.push({ ownerTypeId: selection.entityTypeId, ownerId })
+    await printPreview(ctx, core, profile, catalog, rows, options)
+  }
   if (opts.dryRun) return EXIT.ok
   if (counted.count === 0) throw usageError('No item matches these filters; nothing to run.')
   ctx.out.line('Reading every matching ID into the run (frozen before the first trigger)...')

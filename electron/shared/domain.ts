@@ -283,3 +283,29 @@ export interface CrmSelectionCount {
   /** The crm.item.list filter the selection became. */
   filter: Record<string, unknown>
 }
+
+/** Before firing (electron/core/runs/preview.ts): where the selected items are now, and how long
+ * the run should take. */
+export interface RunPreview {
+  /** Distinct items looked at (valid rows). */
+  items: number
+  /** Items per pipeline and stage, most first. */
+  byStage: { ownerTypeId: number; categoryId: number; stageId: string; stageName?: string; count: number }[]
+  /** Not found, or not visible to this user (the portal does not tell them apart). */
+  notFound: number
+  notFoundSample: number[]
+  /** Types without stages (contacts, companies): not read. */
+  unreadable: number
+  /** Reads that failed: their stage is unknown. */
+  failed: number
+  estimate: {
+    /** Requests of up to 50 triggers. */
+    requests: number
+    /** Time the request limit alone needs (the opening burst is free). */
+    rateSec: number
+    /** Time the operating budget needs at the known cost per trigger; absent when not yet known. */
+    operatingSec?: number
+    seconds: number
+    binding: 'rate' | 'operating'
+  }
+}

@@ -38,6 +38,20 @@ describe('run --from-crm', () => {
     expect(f.sandbox.stats().executes).toBe(0)
   })
 
+  it('--dry-run --preview reads every item and shows them by pipeline and stage, with the estimated duration', async () => {
+    const r = await f.cli([...base, '--category', '3', '--dry-run', '--preview'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('Preview: 2200 item(s).')
+    expect(r.stdout).toMatch(/^ {2}Deal, pipeline 3, C3:NEW "New order": 1500$/m)
+    expect(r.stdout).toMatch(/^ {2}Deal, pipeline 3, C3:PREPARATION "Negotiation": 400$/m)
+    expect(r.stdout).toMatch(/^ {2}Deal, pipeline 3, C3:WON "Shipped": 300$/m)
+    // 2,200 triggers = 44 requests, within the standard burst of 50.
+    expect(r.stdout).toContain('Estimated duration: under a second (44 request(s) of up to 50 triggers; the request limit binds).')
+    expect(f.sandbox.stats().executes).toBe(0)
+    const noDry = await f.cli([...base, '--category', '3', '--preview'])
+    expect(noDry.stderr).toContain('--preview goes with --dry-run.')
+  })
+
   it('refuses what cannot work, naming the choices', async () => {
     const stage = await f.cli([...base, '--category', '3', '--stage', 'Shipping', '--dry-run'])
     expect(stage.code).toBe(2)

@@ -45,6 +45,13 @@ describe('run --file with a workbook', () => {
     expect(f.sandbox.stats().executes).toBe(0)
   })
 
+  it('--dry-run --preview shows where the items of the file are now', async () => {
+    const r = await f.cli(['run', '--profile', 'app', '--file', book, '--code', 'deal_won', '--owner-type', 'deal', '--dry-run', '--preview'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('Preview: 3 item(s).')
+    expect(r.stdout).toMatch(/^ {2}Deal, pipeline 0, NEW "New": 3$/m)
+  })
+
   it('--sheet and --header-row choose another table; a missing sheet is a clear error', async () => {
     const other = await f.cli(['run', '--profile', 'app', '--csv', book, '--sheet', 'Other', '--code', 'deal_won', '--owner-type', 'deal', '--dry-run'])
     expect(other.code, other.stderr).toBe(0)

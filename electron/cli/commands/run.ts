@@ -12,6 +12,7 @@ import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
 import { CRM_ONLY, runFromCrm, type CrmRunOptions } from '../crm-run'
+import { printPreview } from '../preview'
 
 interface RunOptions extends ColumnOptions {
   profile?: string
@@ -25,6 +26,7 @@ interface RunOptions extends ColumnOptions {
   plan?: PlanPreset
   dryRun?: boolean
   fromCrm?: boolean
+  preview?: boolean
   category?: string
   stage?: string[]
   createdFrom?: string
@@ -61,6 +63,7 @@ export function registerRun(program: Command, session: Session): void {
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
     .option('--dry-run', 'file: check the rows, print the summary, send nothing; CRM: print the count and a sample')
+    .option('--preview', "with --dry-run: read every item's current stage and show them by pipeline and stage, the items not found, and the estimated duration")
     .option('--from-crm', 'run on the items of --owner-type in the CRM that match the filters below')
     .option('--category <pipeline>', 'CRM: the pipeline, by id or name')
     .option('--stage <stage>', 'CRM: a stage by code (NEW), id (C3:NEW) or name; repeat for several', collect)
@@ -174,6 +177,11 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
   for (const line of validationLines(planned)) ctx.out.line(line)
   if (planned.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
+  if (opts.preview) {
+    if (!opts.dryRun) throw usageError('--preview goes with --dry-run.')
+    const valid = planned.spec.rows.filter((r) => r.verdict === 'valid')
+    await printPreview(ctx, core, profile, catalog, valid, { verify: Boolean(opts.verify), plan: opts.plan ?? profile.plan })
+  }
   if (opts.dryRun) return EXIT.ok
   const created = await core.runs.createRun(planned.spec)
   ctx.out.record({ type: 'run', run: created })

@@ -15,6 +15,7 @@ import { createFileLogger } from './logger'
 import { buildMenu } from './menu'
 import { isAppUrl } from './security'
 import { createMainWindow, hardenDefaultSession } from './window'
+import { showRunNotification } from './run-notification'
 
 // The CLI and the app share one data directory (profiles.json, runs/). Chromium's own files
 // (cache, local storage) go to a subfolder so they do not mix with ours. Both paths must be set
@@ -62,6 +63,11 @@ function startIpc(): IpcWiring {
     appInfo: { version: app.getVersion(), platform: process.platform, dataDir, locale: app.getLocale() },
     isTrustedSender,
     logger,
+    runEnded: (run) =>
+      showRunNotification(run, app.getLocale(), (runId) => {
+        focusMainWindow()
+        send('app.command', { command: 'open-run', runId })
+      }),
     clientOptions: { userAgent: `b24-trigger-runner/${app.getVersion()} (desktop)` }
   })
 }

@@ -348,7 +348,9 @@ export const API_METHODS = [
 /** An application-menu item the renderer carries out (File → Open CSV…, View → Toggle dark theme):
  * 'open-csv' = go to the CSV import and call csv.open(); 'toggle-theme' = flip light/dark. */
 export interface AppCommandEvent {
-  command: 'open-csv' | 'toggle-theme'
+  command: 'open-csv' | 'toggle-theme' | 'open-run'
+  /** For 'open-run' (a click on the run-ended notification): the run to show. */
+  runId?: string
 }
 
 export interface ApiEvents {

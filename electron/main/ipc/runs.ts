@@ -26,7 +26,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
 
   async function launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView> {
     const handle = await manager[how](runId, onProgress)
-    handle.done.catch((err: unknown) => deps.logger?.error(`run ${runId} stopped with an error`, err))
+    handle.done.then(
+      (ended) => deps.runEnded?.(ended),
+      (err: unknown) => deps.logger?.error(`run ${runId} stopped with an error`, err)
+    )
     return manager.get(runId)
   }
 

@@ -26,6 +26,7 @@ let wiring: IpcWiring
 const handlers = new Map<string, Listener>()
 const opened: string[] = []
 const emitted: { event: string; payload: unknown }[] = []
+const ended: RunSummaryView[] = []
 const dialogAnswers: { csv: string | null; exportPath: string | null } = { csv: null, exportPath: null }
 let authWindow: IpcDeps<FakeEvent>['openAuthWindow']
 
@@ -63,6 +64,7 @@ beforeAll(async () => {
       openAuthWindow: (url, isCallback) => authWindow(url, isCallback),
       openExternal: async (url) => void opened.push(url),
       emit: (event, payload) => void emitted.push({ event, payload }),
+      runEnded: (run) => void ended.push(run),
       appInfo: { version: '0.0.0-test', platform: 'test', dataDir, locale: 'en' },
       isTrustedSender: (event) => event.trusted,
       logger: createFileLogger({ file: join(dataDir, 'logs', 'main.log'), redact })
@@ -265,6 +267,9 @@ describe('CSV sources and runs through the wiring', () => {
     }
     expect(run.counts).toMatchObject({ succeeded: 3, skipped: 2, pending: 0 })
     expect(emitted.some((e) => e.event === 'runs.progress' && (e.payload as { runId: string }).runId === created.id)).toBe(true)
+    // The desktop notification is told once the session ends, with the final counts.
+    for (let i = 0; i < 50 && !ended.some((r) => r.id === created.id); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(ended.filter((r) => r.id === created.id)).toEqual([expect.objectContaining({ status: 'finished', counts: expect.objectContaining({ succeeded: 3 }) })])
     expect(await call('runs.start', created.id)).toMatchObject({ ok: false, error: { code: 'RUN_STATE' } })
 
     expect(await ok('runs.export', created.id, 'json')).toBeNull()

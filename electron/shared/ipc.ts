@@ -4,6 +4,10 @@
 // drifted channel breaks a test. Types and constants only: no runtime imports.
 import type {
   BindingConstraint,
+  CrmCategoryInfo,
+  CrmSelection,
+  CrmSelectionCount,
+  RunPreview,
   ErrorInfo,
   Outcome,
   OwnerType,
@@ -183,6 +187,18 @@ export interface CreateRunRequest {
   options: RunOptions
 }
 
+/** A run on items chosen in the CRM (electron/core/runs/crm-run.ts). */
+export interface CreateCrmRunRequest {
+  profileId: string
+  kind: TriggerKind
+  code: string
+  selection: CrmSelection
+  options: RunOptions
+}
+
+/** What to preview: the rows of a file or pasted list, or the items of a CRM selection. */
+export type PreviewRequest = { file: CreateRunRequest } | { crm: Omit<CreateCrmRunRequest, 'code'> & { code?: string } }
+
 export type RunStatus = 'ready' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished' | 'interrupted'
 
 export interface RunCounts {
@@ -308,6 +324,14 @@ export interface ApiHandlers {
   /** Shows a save dialog in main; null when cancelled. */
   'runs.export': (runId: string, format: 'csv' | 'json') => { path: string } | null
   'shell.openExternal': (url: string) => void
+  /** Pipelines of a CRM type with their stages. */
+  'crm.categories': (profileId: string, entityTypeId: number) => CrmCategoryInfo[]
+  /** How many items a selection matches now, its filter and the first items. */
+  'crm.count': (profileId: string, selection: CrmSelection) => CrmSelectionCount
+  /** Reads every matching ID into a new run (frozen before anything is sent); not started. */
+  'runs.createFromCrm': (req: CreateCrmRunRequest) => RunSummaryView
+  /** Where the selected items are now, and how long the run would take. Reads only. */
+  'runs.preview': (req: PreviewRequest) => RunPreview
 }
 
 export type ApiMethod = keyof ApiHandlers
@@ -341,7 +365,11 @@ export const API_METHODS = [
   'runs.rows',
   'runs.rerun',
   'runs.export',
-  'shell.openExternal'
+  'shell.openExternal',
+  'crm.categories',
+  'crm.count',
+  'runs.createFromCrm',
+  'runs.preview'
 ] as const satisfies readonly ApiMethod[]
 
 /** Push events from main to the renderer. */

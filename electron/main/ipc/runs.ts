@@ -2,7 +2,7 @@
 // 'runs.progress' events (the manager throttles them). Runs left 'running' by a crash are listed
 // as interrupted from their journal; resuming one turns its unanswered rows into `uncertain`.
 import type { RunProgressEvent, RunSummaryView } from '../../shared/ipc'
-import { createRunManager } from '../../core/runs'
+import { createRunManager, type RunManager } from '../../core/runs'
 import type { CoreContext } from './context'
 import type { CsvWiring } from './csv'
 import type { HandlerMap, IpcDeps } from './types'
@@ -11,6 +11,10 @@ type RunChannels = 'runs.create' | 'runs.start' | 'runs.pause' | 'runs.resume' |
 
 export interface RunWiring {
   handlers: HandlerMap<RunChannels>
+  /** The run manager, for the CRM-source and preview handlers (crm.ts). */
+  manager: RunManager
+  /** Starts or resumes a run with progress events and the run-ended notification. */
+  launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView>
   ready: Promise<void>
   close(): Promise<void>
 }
@@ -42,6 +46,8 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
 
   return {
     ready,
+    manager,
+    launch,
     close: () => manager.close(),
     handlers: {
       'runs.create': async (req) => manager.createRun((await csv.plan(req)).spec),

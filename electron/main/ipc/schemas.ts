@@ -62,6 +62,24 @@ const createRun = z.strictObject({
   options: runOptions
 })
 
+const dayText = z.string().trim().max(10).optional()
+const crmSelection = z.strictObject({
+  entityTypeId: positiveInt,
+  categoryId: z.number().int().min(0).max(1_000_000).optional(),
+  stageIds: z.array(z.string().min(1).max(MAX_TEXT)).max(200).optional(),
+  createdFrom: dayText,
+  createdTo: dayText,
+  updatedFrom: dayText,
+  updatedTo: dayText,
+  assignedByIds: z.array(positiveInt).max(200).optional(),
+  rawFilter: z.string().max(10_000).optional()
+})
+const createCrmRun = z.strictObject({ profileId: id, kind, code: triggerCode, selection: crmSelection, options: runOptions })
+const previewRequest = z.union([
+  z.strictObject({ file: createRun }),
+  z.strictObject({ crm: z.strictObject({ profileId: id, kind, code: triggerCode.optional(), selection: crmSelection, options: runOptions }) })
+])
+
 const runOne = z.strictObject({
   profileId: id,
   kind,
@@ -122,5 +140,9 @@ export const argsSchemas = {
   ]),
   'runs.rerun': z.tuple([id, z.enum(['failed', 'failed+uncertain'])]),
   'runs.export': z.tuple([id, z.enum(['csv', 'json'])]),
+  'crm.categories': z.tuple([id, positiveInt]),
+  'crm.count': z.tuple([id, crmSelection]),
+  'runs.createFromCrm': z.tuple([createCrmRun]),
+  'runs.preview': z.tuple([previewRequest]),
   'shell.openExternal': z.tuple([url])
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<ApiHandlers[K]>> }

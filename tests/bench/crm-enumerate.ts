@@ -2,11 +2,18 @@
 // 50 (`>id`, start -1), 50 list calls chained per batch with $result references, paced by the
 // run's request and operating governors. The portal (sandbox) runs in its own process.
 // Prints JSON; asserts nothing about speed. Run: npm run bench:crm
+// CRM_FREEZE=1000000 npm run bench:crm: the IDs read into a new run's journal, with peak memory.
 //
 // ceiling: the most IDs/s the request limit allows for this many IDs at 50 calls x 50 IDs per
 // request: requests = ceil(pages / 50); the opening burst is free, the rest come at `drain` per
 // second: ideal seconds = max(0, requests - burst) / drain. ratio = measured / ceiling.
 import { fork } from 'node:child_process'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRunManager } from '../../electron/core/runs'
+import { createCrmRun } from '../../electron/core/runs/crm-run'
+import { STATIC_CATALOG } from '../../electron/core/triggers/owner-types'
 import { fileURLToPath } from 'node:url'
 import { createBitrixClient } from '../../electron/core/bitrix'
 import { OperatingGovernor } from '../../electron/core/bitrix/pacing/operating-governor'
@@ -123,7 +130,51 @@ async function run(s: Scenario, maxSeconds?: number): Promise<Record<string, unk
   }
 }
 
+/** CRM_FREEZE=N: N matching IDs read into a new run's journal (createCrmRun), with the peak RSS of
+ * this process, to show the list is streamed rather than held. Limits lifted so it is quick. */
+async function freeze(count: number): Promise<Record<string, unknown>> {
+  const p = await portal({ rate: false, operating: false }, [{ entityTypeId: 2, fromId: 1, count, stageIds: ['NEW'] }])
+  const dataDir = await mkdtemp(join(tmpdir(), 'crm-freeze-'))
+  try {
+    const client = createBitrixClient({ credentials: p.credentials, persist: async () => undefined })
+    const runs = createRunManager({ dataDir, clientFor: () => client })
+    const options = { verify: false, plan: 'custom' as const, rate: { burst: 10_000, drainPerSec: 1000 }, operating: { limitSec: 100_000, windowSec: 100_000 } }
+    global.gc?.()
+    const baseRss = process.memoryUsage().rss
+    let peak = baseRss
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+    const started = process.hrtime.bigint()
+    const view = await createCrmRun(runs, client, {
+      profile: { id: 'bench', name: 'Bench', portalUrl: 'http://127.0.0.1', kind: 'oauth' },
+      kind: 'app',
+      code: 'bench',
+      selection: { entityTypeId: 2 },
+      catalog: STATIC_CATALOG,
+      options
+    })
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    clearInterval(timer)
+    const journalMiB = (await stat(join(dataDir, 'runs', view.id, 'journal.jsonl'))).size / 1024 / 1024
+    return {
+      scenario: 'freeze into a run',
+      ids: view.counts.total,
+      seconds: +seconds.toFixed(1),
+      idsPerSec: Math.round(view.counts.total / seconds),
+      journalMiB: +journalMiB.toFixed(1),
+      baseRssMiB: Math.round(baseRss / 1024 / 1024),
+      peakRssMiB: Math.round(peak / 1024 / 1024)
+    }
+  } finally {
+    await p.close()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.CRM_FREEZE) {
+    console.log(JSON.stringify({ node: process.version, results: [await freeze(Number(process.env.CRM_FREEZE))] }, null, 2))
+    return
+  }
   const half = Math.floor(ITEMS / 2)
   const wholesale = ITEMS - half
   const scenarios: Scenario[] = [

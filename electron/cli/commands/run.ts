@@ -44,7 +44,7 @@ const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColu
 export function registerRun(program: Command, session: Session): void {
   program
     .command('run')
-    .description('fire a trigger on one item (--id) or on every row of a CSV file (--csv)')
+    .description('fire a trigger on one item (--id), on every row of a CSV or Excel file (--csv/--file), or on the CRM items that match filters (--from-crm)')
     .option('--profile <profile>', 'profile name or id (may be left out when there is only one)')
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')

@@ -16,11 +16,21 @@
 import { Readable } from 'node:stream'
 import { basename } from 'node:path'
 import { open } from 'node:fs/promises'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { CsvImportError } from './csv-errors'
 import type { CsvInput } from './csv-source'
 
 export type SourceFormat = 'csv' | 'xlsx' | 'xls'
+
+type ExcelModule = typeof ExcelJS
+let excel: Promise<ExcelModule> | undefined
+
+/** exceljs takes about a second to load: only when a workbook is actually read, so the CLI and
+ * the app start as fast as before for everything else. */
+function loadExcel(): Promise<ExcelModule> {
+  excel ??= import('exceljs').then((m) => ((m as { default?: ExcelModule }).default ?? (m as unknown as ExcelModule)))
+  return excel
+}
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04]
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
@@ -143,9 +153,10 @@ export interface SheetVisit {
 
 /** Every sheet in the workbook's order. Stopping early (break) stops the unzipping too. */
 export async function* readSheets(input: CsvInput): AsyncGenerator<SheetVisit> {
+  const Excel = await loadExcel()
   let reader: ExcelJS.stream.xlsx.WorkbookReader
   try {
-    reader = new ExcelJS.stream.xlsx.WorkbookReader(toStream(input) as never, READER_OPTIONS)
+    reader = new Excel.stream.xlsx.WorkbookReader(toStream(input) as never, READER_OPTIONS)
   } catch (err) {
     throw unreadable(input, err)
   }

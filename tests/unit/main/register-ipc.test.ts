@@ -205,6 +205,19 @@ describe('CSV sources and runs through the wiring', () => {
     expect(summary.examples).toMatchObject([{ line: 5, value: '2026-01-01' }])
   })
 
+  it('reads pipelines and counts a CRM selection; refuses a bad one with its own code', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    sandbox.seedCrm({ entityTypeId: 2, fromId: 70_000, count: 120, categoryId: 3, stageIds: ['C3:NEW', 'C3:WON'] })
+    const cats = await ok<{ id: number; name: string; stages: { id: string }[] }[]>('crm.categories', profile.id, 2)
+    expect(cats.map((c) => c.name)).toEqual(['General', 'Wholesale'])
+    const counted = await ok<{ count: number; filter: unknown }>('crm.count', profile.id, { entityTypeId: 2, categoryId: 3, stageIds: ['C3:WON'] })
+    expect(counted).toMatchObject({ count: 60, filter: { categoryId: 3, '@stageId': ['C3:WON'] } })
+    expect(await call('crm.count', profile.id, { entityTypeId: 2, rawFilter: '{">id": 1}' })).toMatchObject({ ok: false, error: { code: 'CRM_BAD_FILTER' } })
+    expect(await call('crm.count', profile.id, { entityTypeId: 2, rawFilter: '{"nope": 1}' })).toMatchObject({ ok: false, error: { code: 'CRM_PORTAL_REFUSED' } })
+    // The schema refuses what the UI never sends.
+    expect(await call('crm.count', profile.id, { entityTypeId: 2, stageIds: 'C3:WON' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+  })
+
   it('judges a file as the CLI does: types without triggers skipped with their own reason, values kept', async () => {
     const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
     const bytes = new TextEncoder().encode('ID;Type\n1;deal\n2;6\n3;requisite\n12a;deal\n4;SHIP\n')

@@ -8,7 +8,9 @@ import type { PortalState } from './state'
 
 const USAGE = `Usage: npx tsx sandbox/cli.ts [--port N] [--burst 50 --drain 2] [--no-rate]
   [--operating-limit 480 --operating-window 600] [--no-operating]
-  [--trigger-cost-ms 5] [--token-ttl 3600] [--seed 1] [--empty] [--log]`
+  [--trigger-cost-ms 5] [--token-ttl 3600] [--seed 1] [--empty] [--log]
+  [--fractional-time]  (the older time format: microsecond start, real processing; default: today's
+                        cloud, a whole-second start and processing 0)`
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       empty: { type: 'boolean', default: false },
       log: { type: 'boolean', default: false },
+      'fractional-time': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -69,7 +72,8 @@ async function main(): Promise<void> {
     tokenTtlSec: num(values['token-ttl'], 'token-ttl'),
     seed: num(values.seed, 'seed'),
     seedData: !values.empty,
-    log: values.log
+    log: values.log,
+    timeFormat: values['fractional-time'] ? 'fractional' : 'whole-second'
   })
   const tokens = sandbox.issueTokens()
   const appTriggers = [...state.appTriggersOf(sandbox.app.clientId)]

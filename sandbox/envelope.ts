@@ -60,14 +60,20 @@ function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00')
 }
 
-/** `startMs` is on the sandbox clock; durations are real elapsed milliseconds. */
-export function buildTime(startMs: number, durationMs: number, processingMs: number, op?: OperatingInfo): RestTime {
-  const finishMs = startMs + durationMs
+/** How a portal writes `time`: current cloud portals keep the start in whole seconds and send
+ * `processing: 0` ([docs] examples since 2025), so `duration` = finish - floor(start) carries up to
+ * a second never spent; older portals sent a microsecond start and the real processing time. */
+export type TimeFormat = 'whole-second' | 'fractional'
+
+/** `startMs`/`finishMs` are on the sandbox clock; `processingMs` is real elapsed handler time. */
+export function buildTime(startMs: number, finishMs: number, processingMs: number, format: TimeFormat, op?: OperatingInfo): RestTime {
+  const start = format === 'whole-second' ? Math.floor(startMs / 1000) : startMs / 1000
+  const finish = finishMs / 1000
   const time: RestTime = {
-    start: startMs / 1000,
-    finish: finishMs / 1000,
-    duration: durationMs / 1000,
-    processing: processingMs / 1000,
+    start,
+    finish,
+    duration: finish - start,
+    processing: format === 'whole-second' ? 0 : processingMs / 1000,
     date_start: isoSeconds(startMs),
     date_finish: isoSeconds(finishMs)
   }

@@ -114,12 +114,15 @@ export class OAuthServer {
     return { status: 302, headers: { location: target.toString(), 'content-type': 'text/html; charset=utf-8' }, body: '' }
   }
 
+  /** The token endpoint as the official SDK records its answers ([pysdk] b24pysdk/errors/oauth.py;
+   * the OAuth server's source is not public): an unknown client_id is HTTP 200 `wrong_client`,
+   * a wrong secret 400 `invalid_client`, a missing refresh token 400 `invalid_request`, a spent
+   * or unknown grant 400 `invalid_grant`. */
   token(params: Params): HttpAnswer {
     const grantType = str(params.grant_type)
     const app = this.state.apps.get(str(params.client_id))
-    if (!app || app.clientSecret !== str(params.client_secret)) {
-      return json(401, { error: 'invalid_client', error_description: 'Invalid client id or secret' })
-    }
+    if (!app) return json(200, { error: 'wrong_client' })
+    if (app.clientSecret !== str(params.client_secret)) return json(400, { error: 'invalid_client' })
     let grant: GrantRecord | undefined
     if (grantType === 'authorization_code') {
       const code = str(params.code)
@@ -127,6 +130,7 @@ export class OAuthServer {
       this.codes.delete(code)
     } else if (grantType === 'refresh_token') {
       const token = str(params.refresh_token)
+      if (!token) return json(400, { error: 'invalid_request', error_description: 'No "refresh_token" parameter found' })
       grant = this.refresh.get(token)
       // Rotation: a refresh token is spent by its first use.
       this.refresh.delete(token)
@@ -134,7 +138,7 @@ export class OAuthServer {
       return json(400, { error: 'invalid_request', error_description: 'Invalid grant_type' })
     }
     if (!grant || grant.clientId !== app.clientId || this.now() >= grant.expiresMs) {
-      return json(400, { error: 'invalid_grant', error_description: 'Invalid grant' })
+      return json(400, { error: 'invalid_grant' })
     }
     return json(200, this.issue(app.clientId, grant.userId))
   }

@@ -23,20 +23,47 @@ export const STATIC_OWNER_TYPES: readonly StaticOwnerType[] = [
   { id: 39, name: 'Company Document', symbol: 'SMART_B2E_DOC', short: 'SBD' }
 ]
 
-const BY_SYMBOL = new Map(STATIC_OWNER_TYPES.map((t) => [t.symbol, t.id]))
-
-/** CCrmOwnerType::ResolveID for static names (`DYNAMIC` alone resolves to nothing). */
-export function resolveStaticSymbol(symbol: string): number | undefined {
-  return BY_SYMBOL.get(symbol.toUpperCase())
+/** CCrmOwnerTypeAbbr: every short code but the old invoice's, which ResolveID does not know ([owner]). */
+const BY_NAME = new Map<string, number>()
+for (const t of STATIC_OWNER_TYPES) {
+  BY_NAME.set(t.symbol, t.id)
+  if (t.id !== 5) BY_NAME.set(t.short, t.id)
 }
 
-/** CCrmOwnerType::IsDefined for non-SPA ids: every static id 1..37 ([src]), SMART_B2E_DOC and 1024. */
+/** SPA ids ([owner] isPossibleDynamicTypeId): 128..191, and from 1030 on. */
+export function isPossibleDynamicTypeId(id: number): boolean {
+  return (id >= 128 && id < 192) || id >= 1030
+}
+
+/** CCrmOwnerType::ResolveID: trimmed and upper-cased; names, abbreviations (D, L, CO...) and
+ * DYNAMIC_<n>; 0 when unknown ([owner]). */
+export function resolveOwnerTypeName(name: string): number {
+  const key = name.trim().toUpperCase()
+  if (key === '') return 0
+  const known = BY_NAME.get(key)
+  if (known !== undefined) return known
+  const dynamic = /^DYNAMIC_(\d+)$/.exec(key)
+  if (dynamic) {
+    const id = Number(dynamic[1])
+    return isPossibleDynamicTypeId(id) ? id : 0
+  }
+  return 0
+}
+
+/** CCrmOwnerType::IsDefined for non-SPA ids: 1..40 (crm 24.800.0) and 1024 (System) ([owner]). */
 export function isStaticDefined(id: number): boolean {
-  return (id >= 1 && id <= 37) || id === 39 || id === 1024
+  return (id >= 1 && id <= 40) || id === 1024
 }
 
-/** Types a trigger acts on directly ([src] BaseTrigger::isSupported); SPAs are checked separately. */
-export const TRIGGER_TYPES: ReadonlySet<number> = new Set([1, 2, 5, 7, 14, 31, 36])
+/** The "suspended" (recycle-bin) twin of a SPA id ([owner]): +64 for 128..191, +1 from 1030. */
+export function suspendedTwinOf(spaId: number): number {
+  return spaId < 192 ? spaId + 64 : spaId + 1
+}
+
+/** Types a trigger acts on directly ([base] BaseTrigger::isSupported); SPAs are checked separately.
+ * The old invoice (5) is not: since crm 22.1800 automation no longer runs on it, so a trigger
+ * there answers true and does nothing. */
+export const TRIGGER_TYPES: ReadonlySet<number> = new Set([1, 2, 7, 14, 31, 36])
 
 /** Contacts and companies fan out to the items linked to them ([doc-later]). */
 export const FAN_OUT_TYPES: ReadonlySet<number> = new Set([3, 4])

@@ -140,3 +140,23 @@ export function bool(v: unknown): boolean {
   if (typeof v === 'object' && v !== null) return Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0
   return !phpEmpty(v) && v !== 0.0
 }
+
+/** PHP's (int) cast: a leading numeric string counts, exponent included ("6abc" -> 6,
+ * "0.9876543e9" -> 987654300); anything else is 0. */
+export function phpInt(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (typeof v !== 'string') return 0
+  const m = /^[ \t\n\r\v\f]*([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)/.exec(v)
+  if (!m) return 0
+  const n = Math.trunc(Number(m[1]))
+  return Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? n : 0
+}
+
+/** PHP's array_change_key_case($params, CASE_UPPER): keys upper-cased, a later key overwriting
+ * an earlier one that differs only in case. */
+export function upperKeys(params: Params): Params {
+  const out: Params = {}
+  for (const [k, v] of Object.entries(params)) out[k.toUpperCase()] = v
+  return out
+}

@@ -27,13 +27,13 @@ export async function launch(options: SandboxOptions = {}): Promise<{ sandbox: S
   const rate = options.rate === undefined ? { burst: 50, drainPerSec: 2 } : options.rate
   const operating = options.operating === undefined ? { limitSec: 480, windowSec: 600 } : options.operating
   const limiter = operating
-    ? new OperatingLimiter({ ...operating, minRecordedSec: options.operatingMinRecordedSec ?? 0.1 }, now)
+    ? new OperatingLimiter({ ...operating, minRecordedSec: options.operatingMinRecordedSec ?? 0.1 })
     : undefined
   const faults = new FaultPlan(options.seed ?? 1)
   let origin = ''
   const oauth = new OAuthServer(state, now, options.tokenTtlSec ?? 3600, () => origin, randomBytes(16).toString('hex'))
   // A handler crash is a sandbox bug: always reported, even without `log`.
-  const dispatcher = new Dispatcher(state, limiter, now, (line) => process.stderr.write(`${line}\n`), options.operatingAccounting)
+  const dispatcher = new Dispatcher(state, limiter, now, (line) => process.stderr.write(`${line}\n`), options.operatingAccounting, options.timeFormat ?? 'whole-second')
 
   const server = createServer(
     createHandler({
@@ -93,6 +93,9 @@ export async function launch(options: SandboxOptions = {}): Promise<{ sandbox: S
     },
     addAppTrigger: (clientId, code, name) => {
       state.appTriggersOf(clientId).set(code, name)
+    },
+    removeAppTrigger: (clientId, code) => {
+      state.appTriggersOf(clientId).delete(code)
     },
     bindTrigger: (b) => {
       const owner = b.via === 'app' ? (b.clientId ?? app.clientId) : ''

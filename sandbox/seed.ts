@@ -80,7 +80,9 @@ export function seedDemo(state: PortalState, appClientId: string): void {
       ...(id <= 3 ? { contactId: 1 } : id <= 5 ? { contactId: 2 } : {}),
       ...(id === 1 || id === 4 ? { companyId: 1 } : {}),
       // Deal 10 is the non-admin user's own (the one crm.automation.trigger lets them update).
-      ...(id === 10 ? { assignedById: 2 } : {})
+      ...(id === 10 ? { assignedById: 2 } : {}),
+      // Deals 8 and 9 are closed to other users: the non-admin user cannot read them.
+      ...(id === 8 || id === 9 ? { opened: false } : {})
     })),
     { entityTypeId: 7, id: 1, title: 'Quote 1', stageId: 'DRAFT' },
     ...range(31, 1, 3, (id) => ({ title: `Invoice ${id}`, stageId: 'DT31_1:N', categoryId: 1 })),

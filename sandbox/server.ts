@@ -10,6 +10,7 @@ import type { RestError } from './envelope'
 import type { Dispatcher } from './dispatch'
 import type { FaultPlan } from './faults'
 import type { LeakyBucket } from './limits'
+import { OperatingRequest } from './limits'
 import type { OAuthServer, HttpAnswer } from './oauth'
 import { parseBody, parsePhpQuery } from './params'
 import type { Params } from './params'
@@ -108,10 +109,16 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
     // A hang answers nothing; the request cap closes the socket.
     if (action === 'hang') return
 
+    // [rest] CRestServer::process: the method is looked up before auth, so an unknown method is
+    // 404 even without credentials.
+    if (!dispatcher.knows(route.method)) return finish(errorAnswer(errors.methodNotFound()))
     const caller = authenticate(state, oauth, route.webhook, params.auth)
     if (!('kind' in caller)) return finish(errorAnswer(caller))
     delete params.auth
-    const report = await dispatcher.call(caller, route.method, params, false)
+    const opRequest = new OperatingRequest(requestStart)
+    const report = await dispatcher.call(caller, route.method, params, false, opRequest)
+    // [rest] LoadLimiter::finalize (a background job right after the answer): stored before we answer.
+    dispatcher.finalize(opRequest)
     const { outcome } = report
 
     if (action === 'drop-after') {
@@ -126,7 +133,7 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
     }
     if (!outcome.ok) return finish(errorAnswer(outcome.error))
     const durationMs = performance.now() - t0 + chosen.latencyMs
-    const time = buildTime(requestStart, durationMs, report.processingMs, report.op)
+    const time = buildTime(requestStart, requestStart + durationMs, report.processingMs, dispatcher.timeFormat, report.op)
     return finish({ status: 200, headers: JSON_TYPE, body: JSON.stringify(successBody(outcome.res, time)) })
   }
 

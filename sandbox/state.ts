@@ -2,7 +2,7 @@
 // app triggers, stage bindings, the execution ledger and counters. Lookups are O(1) so a
 // benchmark's thousands of executions never scan the item table.
 import type { LedgerEntry, SandboxItem } from './types'
-import { FAN_OUT_TYPES, TRIGGER_TYPES, isStaticDefined } from './ownerTypes'
+import { FAN_OUT_TYPES, TRIGGER_TYPES, isStaticDefined, suspendedTwinOf } from './ownerTypes'
 
 export interface User {
   id: number
@@ -62,6 +62,11 @@ function category(stageId: string): string {
   return i < 0 ? '' : stageId.slice(0, i)
 }
 
+/** A deal no longer in progress: won or lost (the final stages of any pipeline). */
+function isFinalStage(stageId: string): boolean {
+  return /(^|:)(WON|LOSE|APOLOGY)$/.test(stageId)
+}
+
 export class PortalState {
   readonly users = new Map<number, User>()
   readonly apps = new Map<string, App>()
@@ -80,18 +85,26 @@ export class PortalState {
   private readonly webhookBindings = new Map<number, { code: string; binding: Binding }[]>()
   /** `${ownerType}:${ownerId}` of a contact/company -> items linked to it. */
   private readonly links = new Map<string, Set<SandboxItem>>()
+  /** When each item was last modified, as a sequence: added or moved later = more recent. */
+  private readonly modified = new WeakMap<SandboxItem, number>()
+  private modifications = 0
 
   constructor(readonly defaultTriggerCostMs: number) {}
 
   // ---- owner types --------------------------------------------------------------------
 
+  /** CCrmOwnerType::IsDefined ([owner]): the static range, every existing SPA and its suspended twin. */
   isDefinedType(entityTypeId: number): boolean {
-    return isStaticDefined(entityTypeId) || this.spaTypes.has(entityTypeId)
+    if (isStaticDefined(entityTypeId) || this.spaTypes.has(entityTypeId)) return true
+    for (const id of this.spaTypes.keys()) if (suspendedTwinOf(id) === entityTypeId) return true
+    return false
   }
 
-  /** Whether a trigger on this type can move an item ([src] isSupported + SPA automation/stages). */
-  isTriggerable(entityTypeId: number): boolean {
+  /** Whether a trigger on this type can move an item ([base] isSupported + SPA automation/stages).
+   * Webhook triggers do not support SPAs at all ([base] webhooktrigger.php areDynamicTypesSupported). */
+  isTriggerable(entityTypeId: number, via: BindingVia = 'app'): boolean {
     if (TRIGGER_TYPES.has(entityTypeId)) return true
+    if (via === 'webhook') return false
     const spa = this.spaTypes.get(entityTypeId)
     return !!spa && spa.automation && spa.stages
   }
@@ -147,6 +160,7 @@ export class PortalState {
     if (previous) this.unlink(previous)
     else s.sorted = null
     s.byId.set(item.id, item)
+    this.modified.set(item, ++this.modifications)
     if (item.stageId) this.stageOrder(item.entityTypeId, item.stageId)
     this.link(item)
   }
@@ -225,10 +239,12 @@ export class PortalState {
     return this.bindings.get(bindingKey(via, owner, code, entityTypeId)) ?? []
   }
 
-  /** Webhook triggers of a type; without a code every one of them is a candidate. */
+  /** Webhook triggers of a type that apply to a call with this code ([base] webhooktrigger.php
+   * checkApplyRules): a trigger with a code only when the call's code equals it; a code-less
+   * (legacy) trigger always. So a call without a code applies only code-less triggers. */
   webhookBindingsFor(entityTypeId: number, code: string): Binding[] {
     const all = this.webhookBindings.get(entityTypeId) ?? []
-    return all.filter((b) => code === '' || b.code === code).map((b) => b.binding)
+    return all.filter((b) => b.code === '' || b.code === code).map((b) => b.binding)
   }
 
   /** All bindings, for printing. */
@@ -242,29 +258,45 @@ export class PortalState {
   }
 
   /**
-   * Applies the first candidate binding in pipeline order ([src] getPotentialTriggers): the
-   * item's current stage is excluded, later stages qualify, earlier ones only with
-   * allowBackwards. Returns whether the item moved.
+   * Applies the first candidate binding in pipeline order ([bizproc] getPotentialTriggers, the
+   * newest stored revision: `unset($allStatuses[$needleKey])`): the item's current stage is never
+   * a candidate, even with allowBackwards (an older revision, commit 822aeaa, and
+   * current-cloud.md let it in); later stages qualify; earlier ones only with allowBackwards.
+   * Returns whether the item moved.
    */
-  applyBindings(item: SandboxItem, candidates: Binding[]): boolean {
-    if (candidates.length === 0 || !this.isTriggerable(item.entityTypeId)) return false
+  applyBindings(item: SandboxItem, candidates: Binding[], via: BindingVia = 'app'): boolean {
+    if (candidates.length === 0 || !this.isTriggerable(item.entityTypeId, via)) return false
     const current = this.stageOrder(item.entityTypeId, item.stageId)
     const cat = category(item.stageId)
     let best: { order: number; stageId: string } | undefined
     for (const b of candidates) {
-      if (b.stageId === item.stageId || category(b.stageId) !== cat) continue
+      if (category(b.stageId) !== cat || b.stageId === item.stageId) continue
       const order = this.stageOrder(item.entityTypeId, b.stageId)
       if (order < current && !b.allowBackwards) continue
       if (!best || order < best.order) best = { order, stageId: b.stageId }
     }
     if (!best) return false
     item.stageId = best.stageId
+    this.modified.set(item, ++this.modifications)
     return true
   }
 
-  /** The items a trigger on (type, id) acts on: the item itself, or a contact's/company's linked items. */
-  targetsOf(ownerTypeId: number, ownerId: number): SandboxItem[] {
-    if (FAN_OUT_TYPES.has(ownerTypeId)) return this.linkedItems(ownerTypeId, ownerId).filter((i) => this.isTriggerable(i.entityTypeId))
+  /**
+   * The items a trigger on (type, id) acts on: the item itself, or for a contact or company ONE
+   * deal, the most recently modified one still in progress ([base] basetrigger.php getDealId,
+   * integrity/actualranking.php), plus its other linked items (orders, smart-process items).
+   */
+  targetsOf(ownerTypeId: number, ownerId: number, via: BindingVia = 'app'): SandboxItem[] {
+    if (FAN_OUT_TYPES.has(ownerTypeId)) {
+      const linked = this.linkedItems(ownerTypeId, ownerId).filter((i) => this.isTriggerable(i.entityTypeId, via))
+      const others = linked.filter((i) => i.entityTypeId !== 2)
+      let deal: SandboxItem | undefined
+      for (const i of linked) {
+        if (i.entityTypeId !== 2 || isFinalStage(i.stageId)) continue
+        if (!deal || (this.modified.get(i) ?? 0) > (this.modified.get(deal) ?? 0)) deal = i
+      }
+      return deal ? [deal, ...others] : others
+    }
     const item = this.getItem(ownerTypeId, ownerId)
     return item ? [item] : []
   }

@@ -22,6 +22,10 @@ export interface SandboxOptions {
    * processing time, as on a portal. 'nominal': only the configured trigger cost it spent (0 for
    * other methods), so a loaded machine's pauses cannot push a compressed budget over. */
   operatingAccounting?: 'measured' | 'nominal'
+  /** How `time` is written. 'whole-second' (default, current cloud): `start` in whole seconds and
+   * `processing: 0`, so `duration` carries up to a second never spent. 'fractional': the older
+   * format with a microsecond `start` and the real processing time. */
+  timeFormat?: 'whole-second' | 'fractional'
   /** Redirect URI of the main app (default `${url}/local-app/handler`, which serves a small page). */
   redirectUri?: string
   /** Seed for the deterministic fault generator. */
@@ -98,6 +102,9 @@ export interface SandboxItem {
   /** ISO 8601 with offset, as crm.item.* returns it (default 2024-01-01T00:00:00+00:00). */
   createdTime?: string
   updatedTime?: string
+  /** OPENED: false = only admins and the assigned user may read it (crm.item.list leaves it out,
+   * crm.item.get answers NOT_FOUND). Default true. */
+  opened?: boolean
 }
 
 /** Bulk seeding for the CRM-selection tests and benchmark (crm.item.list filters and paging). */
@@ -145,6 +152,8 @@ export interface Sandbox {
   clearLedger(): void
   /** Register an app trigger directly (as if crm.automation.trigger.add had been called by that app). */
   addAppTrigger(clientId: string, code: string, name: string): void
+  /** Delete an app trigger (as if crm.automation.trigger.delete had been called): later executions answer "not registered". */
+  removeAppTrigger(clientId: string, code: string): void
   /** Bind a trigger code to a stage: executing it on an item of that type moves the item there. */
   bindTrigger(binding: { via: 'app' | 'webhook'; code: string; entityTypeId: number; stageId: string; clientId?: string; allowBackwards?: boolean }): void
   /** Server time one execution of this code spends, ms. */

@@ -32,6 +32,7 @@ vitest_stage unit
 vitest_stage keychain -c tests/keychain/vitest.config.mts
 vitest_stage crash -c tests/crash/vitest.config.mts
 vitest_stage cli -c tests/cli/vitest.config.mts
+vitest_stage packaging -c tests/packaging/vitest.config.mts
 # The e2e runner (tsx script driving Chromium) ends with its own "N passed, N failed" line.
 stage e2e bash -c 'set -o pipefail; E2E_SKIP_BUILD=1 npx tsx tests/e2e/run.ts | tee "$0"' "$results/e2e.log"
 

@@ -5,6 +5,8 @@ import { isBitrixError } from '../core/bitrix/errors'
 import { plainMessage } from '../core/bitrix/plain-message'
 import { ProfileError } from '../core/profiles/profile-service'
 import { ProfileStoreError } from '../core/profiles/profile-store'
+import { SecretStoreError } from '../core/profiles/secret-store'
+import { noKeychainText } from './env-profile'
 import { CsvImportError } from '../core/runs/csv-errors'
 import { CrmSelectionError } from '../core/runs/crm-source'
 import { RunStateError } from '../core/runs/run-manager'
@@ -35,6 +37,8 @@ export function interrupted(): CliError {
 /** The words printed for an error that reached the top level, and the exit code it means. */
 export function describeError(err: unknown, debug: boolean): { text: string; exitCode: ExitCode } {
   if (err instanceof CliError) return { text: err.message, exitCode: err.exitCode }
+  // No Secret Service (a server): nothing was sent; say how to run without one.
+  if (err instanceof SecretStoreError && err.code === 'unavailable') return { text: noKeychainText(err.message), exitCode: EXIT.usage }
   const input = isInputError(err)
   const lines = [plainMessage(err)]
   if (!input && isBitrixError(err)) lines.push(portalSaid(err.info))

@@ -11,8 +11,10 @@ export function formatClock(totalSeconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`
 }
 
+/** Rows that went through (sent, or skipped by the check): a cancel's not-run rows are not done,
+ * so a run stopped at 47% ends its bar at 47%, not 100%. */
 export function done(counts: RunCounts): number {
-  return counts.total - counts.pending
+  return counts.total - counts.pending - counts['not-run']
 }
 
 /** "12 succeeded, 1 failed, 2 skipped": zero counts left out, except succeeded. */
@@ -48,7 +50,7 @@ export function formatVerification(v: Verification): string {
     case 'unchanged':
       return `unchanged (stage ${v.stage})`
     case 'not-found':
-      return 'item not found'
+      return 'not found or not visible to this user'
   }
 }
 

@@ -9,6 +9,9 @@ import { usageError } from './errors'
 export async function findProfile(core: Core, ref: string | undefined): Promise<Profile> {
   const profiles = await core.profiles.list()
   if (!ref) {
+    // B24TR_WEBHOOK_URL set for this command: that is the portal meant.
+    const env = core.envProfileId !== undefined ? profiles.find((p) => p.id === core.envProfileId) : undefined
+    if (env) return env
     // One profile is an obvious default; with more, guessing could fire triggers on the wrong portal.
     if (profiles.length === 1 && profiles[0]) return profiles[0]
     throw usageError(profiles.length === 0 ? noProfiles() : `Choose a profile with --profile (one of: ${names(profiles)}).`)

@@ -5,6 +5,7 @@ import type { Core } from './core'
 import { openCore } from './open-core'
 import type { Session } from './context'
 import { describeError } from './errors'
+import { takeEnvWebhookUrl } from './env-profile'
 import { EXIT, type ExitCode } from './exit-codes'
 import { installInterruptHandling } from './interrupt'
 import { Output } from './output'
@@ -13,10 +14,12 @@ import { buildProgram } from './program'
 export async function main(argv: string[]): Promise<ExitCode> {
   installInterruptHandling()
   reportCrashes(argv.includes('--debug'))
+  // Out of the environment before anything runs, so no child process or crash report sees it.
+  const envWebhookUrl = takeEnvWebhookUrl()
   let opened: Promise<Core> | undefined
   const session: Session = {
     exitCode: EXIT.ok,
-    core: () => (opened ??= openCore())
+    core: () => (opened ??= openCore(undefined, envWebhookUrl !== undefined ? { envWebhookUrl } : {}))
   }
   try {
     await buildProgram(session).parseAsync(argv, { from: 'user' })

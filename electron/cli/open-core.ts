@@ -4,15 +4,25 @@ import { defaultDataDir } from '../core/data-dir'
 import { createProfileService } from '../core/profiles/profile-service'
 import { createProfileStore } from '../core/profiles/profile-store'
 import { createKeytarSecretStore } from '../core/profiles/secret-store'
+import { envProfile, withEnvProfile, withEnvSecret } from './env-profile'
 import { createRunManager } from '../core/runs'
+import { RATE_PRESETS } from '../core/bitrix/pacing/request-governor'
 import { createTriggerService, type TriggerService } from '../core/triggers/trigger-service'
 import type { Core } from './core'
 import { CLI_VERSION } from './version'
 
-export async function openCore(dataDir: string = defaultDataDir()): Promise<Core> {
+export interface OpenCoreOptions {
+  /** B24TR_WEBHOOK_URL, already taken out of the environment: a webhook profile for this process only. */
+  envWebhookUrl?: string
+}
+
+export async function openCore(dataDir: string = defaultDataDir(), options: OpenCoreOptions = {}): Promise<Core> {
+  const env = options.envWebhookUrl !== undefined ? envProfile(options.envWebhookUrl) : undefined
+  const keychain = createKeytarSecretStore()
+  const store = createProfileStore({ dataDir })
   const profiles = createProfileService({
-    store: createProfileStore({ dataDir }),
-    secrets: createKeytarSecretStore(),
+    store: env ? withEnvProfile(store, env) : store,
+    secrets: env ? withEnvSecret(keychain, env) : keychain,
     clientOptions: { userAgent: `b24-triggers-cli/${CLI_VERSION}` }
   })
   const runs = createRunManager({ dataDir, clientFor: (profileId) => profiles.clientFor(profileId) })
@@ -21,11 +31,17 @@ export async function openCore(dataDir: string = defaultDataDir()): Promise<Core
     dataDir,
     profiles,
     runs,
+    ...(env && { envProfileId: env.profile.id }),
+    keychain: () => keychain.available(),
     triggersFor(profileId) {
       let service = triggerServices.get(profileId)
       if (!service) {
         service = (async () => {
-          const client = await profiles.clientFor(profileId)
+          // Through the runs' governors: a lookup before a run must not spend the portal's request
+          // bucket behind the run's pacing.
+          const profile = await profiles.get(profileId)
+          const rate = RATE_PRESETS[profile.plan === 'enterprise' ? 'enterprise' : 'standard']
+          const client = runs.governed(profileId, await profiles.clientFor(profileId), rate)
           const scopes = await profiles.scopes(profileId)
           return createTriggerService(client, scopes ? { scopes } : {})
         })()

@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress'
 import { redact } from '../core/bitrix/redact'
 import type { RunProgressEvent } from '../shared/ipc'
 import { done, formatBinding, formatClock, formatCounts, formatRate } from './format'
+import { fitProgressLine, type LineParts } from './progress-line'
 import type { Output } from './output'
 
 export type ProgressMode = 'bar' | 'lines' | 'json'
@@ -49,6 +50,17 @@ function limiter(event: RunProgressEvent, nowMs: number): string {
     return `waiting ${formatClock((event.waitingUntil - nowMs) / 1000)} for the operating budget to reset`
   }
   return event.binding === 'none' ? '' : `limited by ${formatBinding(event.binding)}`
+}
+
+/** The same, long and short, for the bar's line (progress-line.ts picks what fits). */
+function limiterParts(event: RunProgressEvent, nowMs: number): LineParts['limit'] {
+  if (event.pauseReason) return { full: `paused: ${event.pauseReason}`, short: 'paused' }
+  if (event.waitingUntil && event.waitingUntil > nowMs) {
+    const left = formatClock((event.waitingUntil - nowMs) / 1000)
+    return { full: `waiting ${left} for the operating budget to reset`, short: `budget reset in ${left}` }
+  }
+  if (event.binding === 'none') return { full: '', short: '' }
+  return { full: `limited by ${formatBinding(event.binding)}`, short: `by ${event.binding === 'operating' ? 'budget' : formatBinding(event.binding)}` }
 }
 
 function eta(event: RunProgressEvent): string {
@@ -105,8 +117,9 @@ function throttledRenderer(
 function barRenderer(output: Output, now: () => number): ProgressRenderer {
   const bar = new SingleBar({
     stream: output.stdout,
-    format: '{bar} {done}/{total} | {counts} | {rate} rows/s | ETA {remaining}{limit}',
-    barsize: 24,
+    // One line fitted to the terminal's width: speed, ETA and the limit stay visible at 80 columns.
+    format: (_options, params, payload: { parts?: LineParts }) =>
+      payload.parts ? redact(fitProgressLine(payload.parts, params.maxWidth ?? 80)) : '',
     // A hidden cursor would stay hidden if a second Ctrl-C ends the process mid-bar.
     hideCursor: false,
     gracefulExit: false,
@@ -117,16 +130,9 @@ function barRenderer(output: Output, now: () => number): ProgressRenderer {
   })
   let started = false
   let last: RunProgressEvent | undefined
-  const payload = (e: RunProgressEvent): Record<string, string | number> => {
-    const limit = e.pauseReason ? `paused: ${e.pauseReason}` : limiter(e, now())
-    return {
-      done: done(e.counts),
-      counts: formatCounts(e.counts),
-      rate: formatRate(e.rowsPerSecond),
-      remaining: eta(e),
-      limit: limit ? ` | ${redact(limit)}` : ''
-    }
-  }
+  const payload = (e: RunProgressEvent): { parts: LineParts } => ({
+    parts: { done: done(e.counts), total: e.counts.total, counts: e.counts, rate: formatRate(e.rowsPerSecond), eta: eta(e), limit: limiterParts(e, now()) }
+  })
   // The countdown must tick between events, which may be minutes apart during a wait.
   const ticker = setInterval(() => {
     if (started && last?.waitingUntil) bar.update(payload(last))
@@ -145,8 +151,11 @@ function barRenderer(output: Output, now: () => number): ProgressRenderer {
     },
     note(text) {
       if (!started) return output.line(text)
-      // Clear the bar's line, print, and let the next render draw the bar again below.
-      output.write('stdout', '\r\x1b[2K' + text + '\n')
+      // Clear the bar's line, print, and let the next render draw the bar again below. The bar
+      // saved the cursor where it started (ESC 7) and goes back there when it stops; after a
+      // note (and the scroll it may cause) that row holds the note, so save the new one, or the
+      // "Paused run ..." line after Ctrl-C lands on the old row, over the bar's remains.
+      output.write('stdout', '\r\x1b[2K' + text + '\n\x1b7')
       bar.render()
     },
     stop() {

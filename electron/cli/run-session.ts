@@ -26,7 +26,8 @@ export async function driveRun(
   }
   const release = whileRunning(() => {
     pausedByUser = true
-    renderer.note('Pausing: no new requests are sent; waiting for those in flight (Ctrl-C again quits at once).')
+    // Fits 80 columns: a wrapped note would leave half of it under the redrawn bar.
+    renderer.note('Pausing: nothing new is sent; waiting for requests in flight (Ctrl-C: quit).')
     if (started) pause()
   })
   let final: RunSummaryView
@@ -49,6 +50,9 @@ export async function driveRun(
   return exitCode
 }
 
+/** Pauses that a new sign-in on the same profile fixes. */
+const SIGN_IN_CODES = new Set(['invalid_grant', 'invalid_token', 'expired_token', 'credentials_not_saved'])
+
 function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
   const id = run.id
   const lines: string[] = []
@@ -60,6 +64,10 @@ function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
   if (run.status === 'paused') {
     lines.push(`Run ${id} paused: ${run.pauseReason ?? 'paused'}`)
     lines.push(`So far: ${formatCounts(run.counts)}.`)
+    if (SIGN_IN_CODES.has(run.pauseError?.code.toLowerCase() ?? '')) {
+      // Re-adding the profile would give it a new id, and the run could not find it.
+      lines.push(`Sign in again, keeping the profile: b24-triggers profiles signin "${run.profileName}"`)
+    }
     lines.push(`When fixed, resume with: b24-triggers runs resume ${id}`)
     return lines
   }
@@ -68,5 +76,6 @@ function summaryLines(run: RunSummaryView, exitCode: ExitCode): string[] {
     lines.push(`Details: b24-triggers runs show ${id}`)
     lines.push(`Re-run the failed rows: b24-triggers runs rerun ${id}${run.counts.uncertain ? ' [--include-uncertain]' : ''}`)
   }
+  if (run.counts['not-run']) lines.push(`Send the ${run.counts['not-run']} row(s) not sent: b24-triggers runs rerun ${id} --not-run`)
   return lines
 }

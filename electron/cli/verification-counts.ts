@@ -21,5 +21,5 @@ export async function verificationCounts(core: Core, runId: string): Promise<Ver
 }
 
 export function formatVerificationCounts(c: VerificationCounts): string {
-  return `verified: ${c.moved} moved, ${c.unchanged} unchanged, ${c.notFound} not found`
+  return `verified: ${c.moved} moved, ${c.unchanged} unchanged, ${c.notFound} not found or not visible`
 }

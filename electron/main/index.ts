@@ -1,37 +1,39 @@
 // The Electron shell: app lifecycle, the one window, the menu, and the IPC wiring to core.
 // Everything that can run without Electron lives elsewhere (ipc/, window-state.ts, security.ts,
 // logger.ts) so it is tested in plain Node; this file only connects Electron to it.
-import { app, BrowserWindow, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, clipboard, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { ApiEvent, ApiEvents } from '../shared/ipc'
 import { defaultDataDir } from '../core/data-dir'
 import { redact } from '../core/bitrix'
 import { createKeytarSecretStore } from '../core/profiles/secret-store'
+import { APP_URL, handleAppProtocol, registerAppScheme } from './app-protocol'
 import { openAuthWindow } from './auth-window'
 import { createDialogs } from './dialogs'
 import { registerIpc, type IpcWiring } from './ipc'
-import { createFileLogger } from './logger'
+import type { Logger } from './logger'
 import { buildMenu } from './menu'
-import { isAppUrl } from './security'
+import { installQuitGuard } from './quit-guard'
+import { contentSecurityPolicy, isTrustedFrame } from './security'
+import { failStartup, prepareDataDir, stderrLogger, watchMainWindow } from './startup'
 import { createMainWindow, hardenDefaultSession } from './window'
 import { showRunNotification } from './run-notification'
 
-// The CLI and the app share one data directory (profiles.json, runs/). Chromium's own files
-// (cache, local storage) go to a subfolder so they do not mix with ours. Both paths must be set
-// before the app is ready, and before the single-instance lock, which lives in userData.
-const dataDir = defaultDataDir()
-app.setPath('userData', dataDir)
-app.setPath('sessionData', join(dataDir, 'chromium'))
+// app:// must be declared privileged before `ready`.
+registerAppScheme()
 
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
-const rendererFile = join(__dirname, '../renderer/index.html')
-const appUrl = devServerUrl ?? pathToFileURL(rendererFile).toString()
-const logFile = join(dataDir, 'logs', 'main.log')
-const logger = createFileLogger({ file: logFile, redact })
+const dataDir = defaultDataDir()
+// An empty variable counts as unset.
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL || undefined : undefined
+const rendererDir = join(__dirname, '../renderer')
+const appUrl = devServerUrl ?? APP_URL
+
+// The data folder is proven writable before anything goes there; the log folder comes after.
+const prepared = prepareDataDir(dataDir, redact)
+const logger: Logger = prepared.ok ? prepared.logger : stderrLogger
+const logFile = prepared.ok ? prepared.logFile : undefined
 
 let mainWindow: BrowserWindow | undefined
-let wiring: IpcWiring | undefined
 
 function focusMainWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) return
@@ -45,10 +47,8 @@ function send<K extends ApiEvent>(event: K, payload: ApiEvents[K]): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload)
 }
 
-/** Only the app's own top-level page may call main: not an iframe, not a page navigated elsewhere. */
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame
-  return !!frame && frame.parent === null && isAppUrl(frame.url, appUrl)
+  return isTrustedFrame(event.senderFrame, appUrl)
 }
 
 function startIpc(): IpcWiring {
@@ -57,8 +57,9 @@ function startIpc(): IpcWiring {
     dataDir,
     secretStore: createKeytarSecretStore(),
     dialogs,
-    openAuthWindow: (url, isCallback) => openAuthWindow(url, isCallback, mainWindow),
+    openAuthWindow: (url, isCallback) => openAuthWindow(url, isCallback, mainWindow, logger),
     openExternal: (url) => shell.openExternal(url),
+    writeClipboard: (text) => clipboard.writeText(text),
     emit: send,
     appInfo: { version: app.getVersion(), platform: process.platform, dataDir, locale: app.getLocale() },
     isTrustedSender,
@@ -72,8 +73,8 @@ function startIpc(): IpcWiring {
   })
 }
 
-function openWindow(): void {
-  mainWindow = createMainWindow({
+function openWindow(quitGuard: ReturnType<typeof installQuitGuard>): void {
+  const win = createMainWindow({
     appUrl,
     devServerUrl,
     preloadPath: join(__dirname, '../preload/index.js'),
@@ -81,60 +82,80 @@ function openWindow(): void {
     stateFile: join(dataDir, 'window-state.json'),
     logger
   })
-  mainWindow.on('closed', () => {
-    mainWindow = undefined
+  mainWindow = win
+  watchMainWindow(win, { logger, logFile })
+  quitGuard.watchWindow(win)
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined
   })
-  const loading = devServerUrl ? mainWindow.loadURL(devServerUrl) : mainWindow.loadFile(rendererFile)
-  loading.catch((err: unknown) => logger.error('the window could not load the app', err))
+  // Load failures are reported by watchMainWindow (did-fail-load); the promise only repeats them.
+  win.loadURL(appUrl).catch((err: unknown) => logger.warn('the window load was interrupted', err))
 }
 
-if (!app.requestSingleInstanceLock()) {
-  // Two instances would share one journal and one keychain item per profile: hand over and leave.
-  app.quit()
-} else {
-  app.on('second-instance', focusMainWindow)
-
-  // Observed, not handled: Electron's own reaction (an error dialog) stays as it is.
-  process.on('uncaughtExceptionMonitor', (err) => logger.error('uncaught exception', err))
-  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason))
-
-  app.whenReady().then(
-    () => {
-      logger.info(`starting ${app.getVersion()} on ${process.platform}, data in ${dataDir}`)
-      hardenDefaultSession(devServerUrl)
-      wiring = startIpc()
-      wiring.ready.catch((err: unknown) => logger.error('start-up recovery of runs failed', err))
-      Menu.setApplicationMenu(
-        buildMenu({
-          isDev: !!devServerUrl,
-          isMac: process.platform === 'darwin',
-          dataDir,
-          logFile,
-          command: (command) => {
-            focusMainWindow()
-            send('app.command', { command })
-          }
-        })
-      )
-      openWindow()
-      app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) openWindow()
-      })
-    },
-    (err: unknown) => logger.error('app failed to start', err)
-  )
-
-  // A single-window tool: closing the window quits, on macOS too (runs keep their journal).
-  app.on('window-all-closed', () => app.quit())
-
-  let closing = false
-  app.on('before-quit', (event) => {
-    if (closing || !wiring) return
-    closing = true
-    event.preventDefault()
-    void wiring
-      .close()
-      .catch((err: unknown) => logger.error('shutdown failed', err))
-      .finally(() => app.quit())
+function start(): void {
+  logger.info(`starting ${app.getVersion()} on ${process.platform}, data in ${dataDir}`)
+  const csp = contentSecurityPolicy(devServerUrl)
+  handleAppProtocol(rendererDir, csp)
+  hardenDefaultSession(devServerUrl)
+  const ipc = startIpc()
+  ipc.ready.catch((err: unknown) => logger.error('start-up recovery of runs failed', err))
+  const quitGuard = installQuitGuard({
+    runningRuns: () => ipc.runningRuns(),
+    shutdown: () => ipc.close(),
+    window: () => mainWindow,
+    logger
   })
+  Menu.setApplicationMenu(
+    buildMenu({
+      isDev: !!devServerUrl,
+      isMac: process.platform === 'darwin',
+      dataDir,
+      logFile: logFile ?? join(dataDir, 'logs', 'main.log'),
+      command: (command) => {
+        focusMainWindow()
+        send('app.command', { command })
+      }
+    })
+  )
+  openWindow(quitGuard)
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow(quitGuard)
+  })
+}
+
+if (!prepared.ok) {
+  // Chromium keeps its default profile folder; ours cannot be written. Say so and leave.
+  failStartup(prepared.error, logger)
+} else {
+  // The CLI and the app share one data directory (profiles.json, runs/). Chromium's own files
+  // (cache, local storage) go to a subfolder so they do not mix with ours. Both paths must be
+  // set before the app is ready, and before the single-instance lock, which lives in userData.
+  app.setPath('userData', dataDir)
+  app.setPath('sessionData', join(dataDir, 'chromium'))
+
+  if (!app.requestSingleInstanceLock()) {
+    // Two instances would share one journal and one keychain item per profile: hand over and leave.
+    app.quit()
+  } else {
+    app.on('second-instance', focusMainWindow)
+
+    // Observed, not handled: Electron's own reaction (an error dialog) stays as it is.
+    process.on('uncaughtExceptionMonitor', (err) => logger.error('uncaught exception', err))
+    process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', reason))
+
+    app.whenReady().then(
+      () => {
+        try {
+          start()
+        } catch (err) {
+          failStartup(err, logger, logFile)
+        }
+      },
+      (err: unknown) => failStartup(err, logger, logFile)
+    )
+
+    // A single-window tool: closing the window quits, on macOS too (the quit guard asks first
+    // when a run is sending, and pauses it).
+    app.on('window-all-closed', () => app.quit())
+  }
 }

@@ -8,7 +8,7 @@ import { contentSecurityPolicy, isAppUrl, isSafeExternalUrl } from './security'
 import type { Logger } from './logger'
 
 export interface MainWindowOptions {
-  /** What the window loads: the dev server URL, or the file:// URL of the built index.html. */
+  /** What the window loads: the dev server URL, or app://renderer/index.html (app-protocol.ts). */
   appUrl: string
   devServerUrl?: string
   preloadPath: string
@@ -18,11 +18,14 @@ export interface MainWindowOptions {
 }
 
 /** Session-wide rules, applied once before the first window: deny every permission request
- * (camera, notifications, geolocation...) and send the CSP with every response. */
+ * (camera, notifications, geolocation...), refuse downloads, and send the CSP with every http
+ * response (the dev server; app:// responses carry it from app-protocol.ts). */
 export function hardenDefaultSession(devServerUrl: string | undefined): void {
   const ses = session.defaultSession
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   ses.setPermissionCheckHandler(() => false)
+  // The page never downloads anything: exports are written by main after a save dialog.
+  ses.on('will-download', (event) => event.preventDefault())
   const csp = contentSecurityPolicy(devServerUrl)
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } })

@@ -22,6 +22,9 @@ export interface Profile {
   hasSecret: boolean
   /** OAuth only: the client secret is stored but there is no token pair yet (sign in first). */
   needsSignIn?: boolean
+  /** Set when the keychain could not be asked: hasSecret is then unknown, not false (a locked
+   * keychain must not make a healthy profile look as if its secret were missing). */
+  keychain?: 'locked' | 'unavailable'
 }
 
 export type PlanPreset = 'standard' | 'enterprise' | 'custom'
@@ -192,6 +195,10 @@ export interface ImportSummary {
   byReason: Record<SkipReason, number>
   /** How the file was read; absent for a pasted list. */
   source?: CsvSourceLayout
+  /** Lines with nothing in them, passed over: not rows, so not skips either. */
+  blankLines?: number
+  /** A pasted list's first line, read as a column header (e.g. "ID") rather than as an ID. */
+  header?: string
 }
 
 export interface CsvColumnInfo {

@@ -60,6 +60,10 @@ export interface UpdateProfileRequest {
   webhookUrl?: string
   /** Replace the client secret (OAuth profiles) */
   clientSecret?: string
+  /** Correct the portal address (OAuth profiles; its tokens are dropped: they belong to the old one) */
+  portalUrl?: string
+  /** Correct the client ID (OAuth profiles; likewise drops the tokens) */
+  clientId?: string
 }
 
 export interface ConnectionReport {
@@ -162,6 +166,23 @@ export interface ValidationSummary {
   skipped: Record<string, number>
   /** first skipped rows, for the preview: line, reason text */
   examples: { line: number; reason: string; detail: string; /** the offending cell */ value?: string }[]
+  /** Skipped rows grouped by reason, most frequent first: every line of each reason (as ranges)
+   * and a few examples of each, so a file can be fixed from the check alone. */
+  groups?: SkipGroup[]
+  /** Blank lines passed over (not counted as rows). */
+  blankLines?: number
+  /** A pasted list's first line, taken as a header rather than an ID. */
+  header?: string
+}
+
+export interface SkipGroup {
+  reason: string
+  count: number
+  /** Line numbers (the spreadsheet's row numbers) as [first, last] ranges, ascending. */
+  ranges: [number, number][]
+  /** Lines of this reason not listed in `ranges` (past the listing cap). */
+  unlisted: number
+  examples: { line: number; detail: string; value?: string }[]
 }
 
 // ---- Runs ------------------------------------------------------------------------------------
@@ -226,6 +247,10 @@ export interface RunSummaryView {
   counts: RunCounts
   verify: boolean
   parentRunId?: string
+  /** For a re-run: which rows of the parent it took. */
+  rerunOf?: RerunInclude
+  /** The rows were pasted, not read from a file: History names the run by date and trigger. */
+  pasted?: boolean
   /** When paused by a run-fatal error: why, in plain words. */
   pauseReason?: string
   /** The same error with its code and the portal's own text, so the renderer can explain it in
@@ -276,7 +301,41 @@ export interface RowsPage {
   rows: RunRowView[]
 }
 
-export type RerunInclude = 'failed' | 'failed+uncertain'
+/** Which rows a re-run takes: 'unchanged' = succeeded but their item did not move (verified
+ * runs); 'not-run' = the rows a cancel left unsent. */
+export type RerunInclude = 'failed' | 'failed+uncertain' | 'unchanged' | 'not-run'
+
+export interface RerunOptions {
+  /** With 'failed+uncertain': also the uncertain rows whose stage check saw the item move (their
+   * trigger ran; sending them again fires it twice). Left out by default. */
+  includeMoved?: boolean
+}
+
+/** What a re-run would take, for its confirmation. */
+export interface RerunPreview {
+  include: RerunInclude
+  /** Rows the re-run would send. */
+  rows: number
+  failed: number
+  uncertain: number
+  /** Succeeded rows whose item did not move. */
+  unchanged: number
+  notRun: number
+  /** Uncertain rows seen to move and left out (see RerunOptions.includeMoved). */
+  movedLeftOut: number
+  /** Of the rows taken, how many were seen to move. */
+  movedIncluded: number
+}
+
+/** A new run's rows that a recent run of the same trigger on the same portal already sent. */
+export interface RunOverlap {
+  /** Rows of the new run already sent (succeeded or uncertain) by a recent run. */
+  rows: number
+  succeeded: number
+  uncertain: number
+  /** The recent runs they were sent in, newest first. */
+  runs: { id: string; createdAt: string; sourceName: string; rows: number }[]
+}
 
 export interface AppInfo {
   version: string
@@ -320,10 +379,19 @@ export interface ApiHandlers {
   'runs.list': () => RunSummaryView[]
   'runs.get': (runId: string) => RunSummaryView
   'runs.rows': (query: RowsQuery) => RowsPage
-  'runs.rerun': (runId: string, include: RerunInclude) => RunSummaryView
+  'runs.rerun': (runId: string, include: RerunInclude, options?: RerunOptions) => RunSummaryView
+  /** What runs.rerun would take, without creating anything. */
+  'runs.rerunPreview': (runId: string, include: RerunInclude, options?: RerunOptions) => RerunPreview
+  /** Rows of a run not started yet that a recent run of the same trigger on the portal already
+   * sent; null when none. */
+  'runs.overlap': (runId: string) => RunOverlap | null
+  /** Marks those rows skipped ("already sent in run …") before the run starts. */
+  'runs.skipDone': (runId: string) => RunSummaryView
   /** Shows a save dialog in main; null when cancelled. */
   'runs.export': (runId: string, format: 'csv' | 'json') => { path: string } | null
   'shell.openExternal': (url: string) => void
+  /** Puts text on the system clipboard (main's clipboard module: the page has no clipboard permission). */
+  'clipboard.writeText': (text: string) => void
   /** Pipelines of a CRM type with their stages. */
   'crm.categories': (profileId: string, entityTypeId: number) => CrmCategoryInfo[]
   /** How many items a selection matches now, its filter and the first items. */
@@ -365,7 +433,11 @@ export const API_METHODS = [
   'runs.rows',
   'runs.rerun',
   'runs.export',
+  'runs.rerunPreview',
+  'runs.overlap',
+  'runs.skipDone',
   'shell.openExternal',
+  'clipboard.writeText',
   'crm.categories',
   'crm.count',
   'runs.createFromCrm',

@@ -3,7 +3,7 @@
 // error (later keys are absent), and every result_* member is `[]` when empty, as PHP encodes it.
 import { errors } from '../envelope'
 import type { MethodResult } from '../envelope'
-import { bool, param, parsePhpQuery, str } from '../params'
+import { bool, param, parsePhpQuery } from '../params'
 import type { MethodDef } from './types'
 import { resolveReferences } from '../batch-refs'
 
@@ -51,13 +51,15 @@ export const batch: MethodDef = {
     const resultTime = new Map<string, unknown>()
     let n = 0
     for (const [key, raw] of commands(param(params, 'cmd'))) {
-      if (++n > MAX_BATCH) {
+      if (typeof raw === 'string' && ++n > MAX_BATCH) {
         // [src]: the first 50 run; each extra key gets the error inside result_error.
         resultError.set(key, errors.batchLength().toJSON())
         if (halt) break
         continue
       }
-      const { method, params: parsed } = splitCommand(str(raw))
+      // [rest] methodsBatch: a command that is not a string is skipped, with no result and no error.
+      if (typeof raw !== 'string') continue
+      const { method, params: parsed } = splitCommand(raw)
       // $result[label][path] references to earlier commands' answers (batch-refs.ts).
       const cmdParams = resolveReferences(parsed, { result, next: resultNext, total: resultTotal, time: resultTime, error: resultError })
       const outcome = await ctx.callNested(method, cmdParams)

@@ -29,6 +29,12 @@ function itemType(ctx: MethodContext, raw: unknown): number {
   return entityTypeId
 }
 
+/** Whether the caller may read the item: admins all, other users opened items and their own. */
+function canRead(ctx: MethodContext, item: SandboxItem): boolean {
+  const { user } = ctx.caller
+  return user.admin || item.opened !== false || (item.assignedById ?? 1) === user.id
+}
+
 function itemView(item: SandboxItem): Record<string, unknown> {
   return {
     id: item.id,
@@ -112,7 +118,8 @@ const itemGet: MethodDef = {
     requireCrm(ctx)
     const entityTypeId = itemType(ctx, param(params, 'entityTypeId'))
     const item = ctx.state.getItem(entityTypeId, int(param(params, 'id')))
-    if (!item) throw new RestError('NOT_FOUND', 'Element not found', 400)
+    // An item the user may not read is not found, as one that does not exist.
+    if (!item || !canRead(ctx, item)) throw new RestError('NOT_FOUND', 'Element not found', 400)
     return { result: { item: itemView(item) } }
   }
 }
@@ -159,11 +166,16 @@ const itemList: MethodDef = {
     const preds = Object.entries(filter && typeof filter === 'object' ? (filter as Record<string, unknown>) : {}).map(([k, v]) => itemPredicate(k, v))
     // An id filter is served from the map: verification of thousands of rows never scans the table.
     const idPred = preds.find((p) => p.field === 'id' && (p.op === '' || p.op === '=' || p.op === '@'))
+    // Items the caller may not read are left out, as if they did not exist.
+    const visible = (id: number): boolean => {
+      const item = ctx.state.getItem(entityTypeId, id)
+      return !!item && canRead(ctx, item)
+    }
     let ids: number[]
     if (idPred) {
-      ids = [...new Set(idPred.values.map(int))].filter((id) => ctx.state.getItem(entityTypeId, id)).sort((a, b) => a - b)
+      ids = [...new Set(idPred.values.map(int))].filter(visible).sort((a, b) => a - b)
     } else {
-      ids = ctx.state.sortedIds(entityTypeId)
+      ids = ctx.caller.user.admin ? ctx.state.sortedIds(entityTypeId) : ctx.state.sortedIds(entityTypeId).filter(visible)
     }
     const order = param(params, 'order')
     const desc = !!order && typeof order === 'object' && str((order as Record<string, unknown>).id).toUpperCase() === 'DESC'

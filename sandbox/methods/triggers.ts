@@ -3,9 +3,9 @@
 import { errors } from '../envelope'
 import type { MethodResult } from '../envelope'
 import { callerId } from '../auth'
-import { int, param, phpEmpty, str } from '../params'
+import { phpEmpty, phpInt, str, upperKeys } from '../params'
 import type { Params } from '../params'
-import { resolveStaticSymbol } from '../ownerTypes'
+import { resolveOwnerTypeName } from '../ownerTypes'
 import type { Binding, BindingVia } from '../state'
 import type { MethodContext, MethodDef } from './types'
 
@@ -20,8 +20,9 @@ function appContext(ctx: MethodContext): string {
   return ctx.caller.clientId
 }
 
+/** `params` already upper-cased (proxy.php: array_change_key_case). */
 function readCode(params: Params): string {
-  const raw = param(params, 'CODE')
+  const raw = params.CODE
   if (phpEmpty(raw) || phpEmpty(str(raw))) throw errors.plain('Empty trigger code!')
   const code = str(raw)
   if (!CODE_RE.test(code)) throw errors.plain('Wrong trigger code!')
@@ -43,7 +44,7 @@ async function fire(
   const { state } = ctx
   state.counters.executes++
   state.ledgerEntries.push({ via, code, ownerTypeId, ownerId, at: ctx.now(), caller: callerId(ctx.caller) })
-  for (const item of state.targetsOf(ownerTypeId, ownerId)) state.applyBindings(item, candidatesFor(item.entityTypeId))
+  for (const item of state.targetsOf(ownerTypeId, ownerId, via)) state.applyBindings(item, candidatesFor(item.entityTypeId), via)
   const cost = state.triggerCost(code)
   if (cost > 0) await ctx.sleep(cost)
 }
@@ -53,8 +54,9 @@ const add: MethodDef = {
   countsOperating: true,
   handler(ctx, params): MethodResult {
     const clientId = appContext(ctx)
-    const code = readCode(params)
-    const name = param(params, 'NAME')
+    const upper = upperKeys(params)
+    const code = readCode(upper)
+    const name = upper.NAME
     if (phpEmpty(name) || phpEmpty(str(name))) throw errors.plain('Empty trigger name!')
     ctx.state.appTriggersOf(clientId).set(code, str(name))
     return { result: true }
@@ -77,7 +79,7 @@ const del: MethodDef = {
   countsOperating: true,
   handler(ctx, params): MethodResult {
     const clientId = appContext(ctx)
-    const code = readCode(params)
+    const code = readCode(upperKeys(params))
     // Bindings stay: re-adding the code makes them fire again ([doc-later] warning).
     if (!ctx.state.appTriggersOf(clientId).delete(code)) throw errors.plain('Trigger not found')
     return { result: true }
@@ -89,11 +91,14 @@ const execute: MethodDef = {
   countsOperating: true,
   async handler(ctx, params): Promise<MethodResult> {
     const clientId = appContext(ctx)
-    const code = readCode(params)
+    // [proxy] array_change_key_case: any key case works, and of CODE and code the later one wins.
+    const upper = upperKeys(params)
+    const code = readCode(upper)
     if (!ctx.state.appTriggersOf(clientId).has(code)) throw errors.plain(`Trigger with code ${code} is not registered.`)
-    const ownerTypeId = int(param(params, 'OWNER_TYPE_ID'))
+    // [proxy] (int) casts, PHP's way: "6abc" is 6, "0.9876543e9" is 987654300.
+    const ownerTypeId = phpInt(upper.OWNER_TYPE_ID)
     if (!ctx.state.isDefinedType(ownerTypeId)) throw errors.plain('Incorrect parameter OWNER_TYPE_ID.')
-    const ownerId = int(param(params, 'OWNER_ID'))
+    const ownerId = phpInt(upper.OWNER_ID)
     if (ownerId <= 0) throw errors.plain('Incorrect parameter OWNER_ID.')
     // true whether or not anything moved (§1.5): unknown item, no binding, unsupported type.
     await fire(ctx, 'app', code, ownerTypeId, ownerId, (type) => ctx.state.bindingsFor('app', clientId, code, type))
@@ -117,17 +122,19 @@ const webhookTrigger: MethodDef = {
   countsOperating: true,
   async handler(ctx, params): Promise<MethodResult> {
     if (!ctx.caller.user.crmAccess) throw errors.plain('Access denied.')
-    const target = str(param(params, 'target'))
-    if (!target) throw errors.plain('Target is not set.')
-    // [src]: split on "_" and only the first two parts are used, so DYNAMIC_177_5 reads as
-    // type "DYNAMIC", id 177, and DYNAMIC does not resolve.
-    const parts = target.split('_')
-    if (parts.length < 2) throw errors.plain('Incorrect target format.')
-    const ownerTypeId = resolveStaticSymbol(parts[0] ?? '')
-    const ownerId = int(parts[1])
-    if (!ownerTypeId || ownerId <= 0) throw errors.plain('Target is not found.')
-    if (!mayUpdate(ctx, ownerTypeId, ownerId)) throw errors.accessDenied('There are no permissions to update the entity.')
-    const code = str(param(params, 'code'))
+    // [proxy] executeWebHookTrigger: the keys are read as written (`target`, `code`), the target is
+    // split on its LAST "_" (mb_split('_(?=[^_]*$)') since 2022), the left part goes to ResolveID.
+    const rawTarget = params.target
+    if (rawTarget === undefined || rawTarget === null) throw errors.plain('Target is not set.')
+    const target = str(rawTarget)
+    const cut = target.lastIndexOf('_')
+    if (cut < 0) throw errors.plain('Incorrect target format.')
+    const ownerTypeId = resolveOwnerTypeName(target.slice(0, cut))
+    const ownerId = phpInt(target.slice(cut + 1))
+    if (!ownerTypeId || !ownerId) throw errors.plain('Target is not found.')
+    // The source's words ("There is no"); the English docs say "There are".
+    if (!mayUpdate(ctx, ownerTypeId, ownerId)) throw errors.accessDenied('There is no permissions to update the entity.')
+    const code = params.code === undefined || params.code === null ? '' : str(params.code)
     await fire(ctx, 'webhook', code, ownerTypeId, ownerId, (type) => ctx.state.webhookBindingsFor(type, code))
     return { result: true }
   }

@@ -1,7 +1,7 @@
 // The formatting helpers bound to the current locale, for templates.
 import { useI18n } from 'vue-i18n'
 import { durationParts, formatSeconds } from '@/lib/duration'
-import { formatCount, formatDateTime, formatCompactDateTime, formatRate, formatTime } from '@/lib/format'
+import { formatCount, formatDateTime, formatCompactDateTime, formatRate, formatShortDate, formatShortTime, formatTime } from '@/lib/format'
 
 export function useFormat() {
   const { t, locale } = useI18n()
@@ -15,6 +15,8 @@ export function useFormat() {
     },
     dateTime: (iso?: string) => formatDateTime(iso, locale.value),
     time: (iso?: string) => formatTime(iso, locale.value),
-    compactDateTime: (iso?: string) => formatCompactDateTime(iso, locale.value)
+    compactDateTime: (iso?: string) => formatCompactDateTime(iso, locale.value),
+    date: (iso?: string) => formatShortDate(iso, locale.value),
+    timeShort: (iso?: string) => formatShortTime(iso, locale.value)
   }
 }

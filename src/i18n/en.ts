@@ -83,7 +83,7 @@ export default {
   verification: {
     moved: 'Moved',
     unchanged: 'Stage unchanged',
-    notFound: 'Item not found'
+    notFound: 'Not found or not visible to this user'
   },
   binding: {
     rate: 'Request rate limit',
@@ -125,7 +125,8 @@ export default {
     expiredToken: 'The access token expired and could not be renewed. Sign in again.',
     invalidToken: 'The portal rejected the access token. Sign in again.',
     invalidGrant: 'The saved sign-in is no longer valid. Sign in again.',
-    invalidClient: "The application's client ID or client secret is wrong, or the application is not installed on this portal.",
+    invalidClient: "The application's keys are wrong: the client secret does not match the client ID, or the application is not installed on this portal.",
+    wrongClient: "The application's keys are wrong: the portal does not know this client ID. Check the local application's keys in the portal profile.",
     insufficientScope: 'The webhook or application lacks a permission this needs (for example, CRM).',
     invalidCredentials: 'The portal rejected the credentials. Check the webhook URL or sign in again.',
     userAccessError: 'This user has no access to the application.',
@@ -311,7 +312,7 @@ export default {
     crm: 'CRM',
     smartProcesses: 'Smart processes',
     automationOff: 'Automation or stages are off',
-    fansOut: 'fires for linked items',
+    fansOut: 'moves one linked deal',
     loadFailed: 'Could not load the CRM types'
   },
   runOne: {
@@ -328,7 +329,7 @@ export default {
     ownerId: 'Item ID',
     ownerIdPlaceholder: 'e.g. 1024',
     ownerIdRule: 'A whole number above 0',
-    fanOut: 'A trigger on “{type}” fires for the items linked to it (deals, smart-process items…), possibly many at once.',
+    fanOut: 'A trigger on “{type}” moves ONE linked deal (the most recently modified one still in progress) and the linked orders and smart-process items; its other deals stay where they are.',
     verify: 'Check the stage before and after',
     verifyHint: 'The portal answers “success” even when nothing moves. The check shows what really happened.',
     run: 'Run trigger',
@@ -346,7 +347,7 @@ export default {
       accepted: 'The portal accepted the trigger.',
       moved: 'The trigger moved the item.',
       unchanged: 'The portal accepted the trigger, but the item stayed where it was.',
-      'not-found': 'The portal accepted the trigger, but there is no item with this ID.',
+      'not-found': 'The portal accepted the trigger, but no item with this ID was found, or this user may not see it.',
       succeeded: 'The portal accepted the trigger.',
       failed: 'The portal refused the trigger.',
       uncertain: 'No reliable answer: the trigger may or may not have run.',
@@ -359,7 +360,9 @@ export default {
       duration: 'Portal time',
       processing: 'Processing',
       operating: 'Server time used by this method',
-      operatingHint: 'In the current 10-minute window; the portal allows about 480 s'
+      operatingHint: 'In the current 10-minute window; the portal allows about 480 s',
+      durationAtMost: 'at most {value}',
+      durationBoundHint: 'The portal writes its start time in whole seconds, so this includes up to a second that was not spent'
     }
   },
   source: {
@@ -476,7 +479,8 @@ export default {
     'missing-code': 'No trigger code',
     duplicate: 'Duplicate row',
     'too-long': 'Row too long to read',
-    'bad-quotes': 'Broken quotes'
+    'bad-quotes': 'Broken quotes',
+    ALREADY_DONE: 'Already sent by a recent run'
   },
   options: {
     verify: 'Check each item’s stage before and after',
@@ -536,7 +540,7 @@ export default {
     resume: 'Resume',
     cancel: 'Stop',
     cancelTitle: 'Stop this run?',
-    cancelBody: 'Rows not sent yet are marked “not run”. Rows already sent keep their outcome. You can re-run the rest later.',
+    cancelBody: 'Rows not sent yet are marked “not run”. Rows already sent keep their outcome. “Run the rows not sent” sends the rest later, and only the rest.',
     cancelConfirm: 'Stop the run',
     keepRunning: 'Keep running',
     controlFailed: 'The run did not respond',
@@ -598,5 +602,65 @@ export default {
   runDetail: {
     title: 'Run',
     back: 'Back to History'
+  },
+  finish: {
+    notSent: '{n} not sent',
+    runNotRun: 'Run the rows not sent ({n})',
+    runNotRunTitle: 'Send the rows this run did not send?',
+    runNotRunBody: 'A new run is created from the {n} rows that were never sent before this run was stopped. Rows it already sent are not included, so none fires twice.',
+    rerunUnchanged: 'Re-run unchanged ({n})',
+    rerunUnchangedTitle: 'Run again the rows that did not move?',
+    rerunUnchangedBody:
+      'These {n} rows succeeded, but the stage check saw their item stay where it was: a condition not met, or the trigger not linked to that stage. Fix the cause first, or they will stay again.',
+    movedLeftOut: 'The stage check saw {n} of the uncertain rows move: their trigger ran, so they are left out.',
+    includeMoved: 'Also send the {n} rows seen to move (their trigger fires a second time)',
+    movedIncluded: '{n} of the selected rows were seen to move: their trigger ran and fires again.',
+    noneMoved: 'The stage check saw none of the selected rows move.',
+    willSend: 'Rows to send: {n}',
+    overlapTitle: 'Some of these rows were sent already',
+    overlapBody:
+      '{n} of these rows were already sent by a recent run of this trigger on this portal ({succeeded} succeeded, {uncertain} uncertain). Sending them again fires their trigger a second time.',
+    overlapRun: '{date}, {source}: {n} rows',
+    overlapSkip: 'Skip them, send the other {n}',
+    overlapInclude: 'Send all again',
+    overlapCancel: 'Don’t start'
+  },
+  numberInput: {
+    empty: 'Enter a number',
+    'not-number': 'Not a number: use digits, with “.” or “,” for a fraction',
+    'not-integer': 'A whole number is needed here',
+    'too-small': 'At least {min}',
+    'too-large': 'At most {max}'
+  },
+  validationGroups: {
+    headerRead: 'The first line, “{header}”, was read as the column’s header.',
+    blankLines: 'No blank lines | 1 blank line passed over (not counted) | {n} blank lines passed over (not counted)',
+    rows: 'no rows | 1 row | {n} rows',
+    lines: 'Lines:',
+    more: 'and {n} more',
+    copyLines: 'Copy the line numbers: {reason}'
+  },
+  resultsKeys: {
+    region: 'Rows of the run. Arrow keys move between error explanations; Enter opens what the portal said.'
+  },
+  historyRuns: {
+    run: 'Run',
+    pastedName: 'Pasted IDs: {trigger}, {date}',
+    rerunFrom: 'Re-run of {name}',
+    rerunOf: {
+      failed: 'failed rows',
+      'failed+uncertain': 'failed and uncertain rows',
+      unchanged: 'unchanged rows',
+      'not-run': 'rows not sent'
+    },
+    ofRows: 'of no rows | of 1 row | of {n} rows',
+    search: 'Search the history',
+    searchPlaceholder: 'Search: file, trigger, portal, date',
+    found: 'No runs found | 1 run found | {n} runs found',
+    noMatch: 'No run matches the search.'
+  },
+  pauseSignIn: {
+    button: 'Sign in to {name}',
+    done: 'Signed in. Resume the run to send the rest.'
   }
 }

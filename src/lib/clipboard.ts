@@ -1,20 +1,8 @@
-// Copy to the clipboard. navigator.clipboard needs a focused document; the textarea fallback
-// covers the rare case where the permission is refused.
+// Copy to the clipboard through main (`clipboard.writeText` over IPC): the app's session refuses
+// every permission request, the page's clipboard permission included, so navigator.clipboard
+// would fail in the desktop app.
+import { api, unwrap } from '@/lib/api'
+
 export async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text)
-    return
-  } catch {
-    // fall through
-  }
-  const area = document.createElement('textarea')
-  area.value = text
-  area.setAttribute('readonly', '')
-  area.style.position = 'fixed'
-  area.style.opacity = '0'
-  document.body.appendChild(area)
-  area.select()
-  const ok = document.execCommand('copy')
-  area.remove()
-  if (!ok) throw new Error('Clipboard is not available')
+  await unwrap(api().clipboard.writeText(text))
 }

@@ -35,6 +35,7 @@ export function errorTextKey(error: Pick<IpcError, 'code' | 'portalText' | 'kind
     INVALID_TOKEN: 'invalidToken',
     INVALID_GRANT: 'invalidGrant',
     INVALID_CLIENT: 'invalidClient',
+    WRONG_CLIENT: 'wrongClient',
     INSUFFICIENT_SCOPE: 'insufficientScope',
     INVALID_SCOPE: 'insufficientScope',
     NO_AUTH_FOUND: 'invalidToken',

@@ -35,3 +35,19 @@ export function formatTime(iso: string | undefined, locale: string): string {
   if (Number.isNaN(d.getTime())) return iso
   return new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(d)
 }
+
+/** The date alone, short ("30.11.2026", "11/30/26"): for a table cell with the time below it. */
+export function formatShortDate(iso: string | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short' }).format(d)
+}
+
+/** Hours and minutes. */
+export function formatShortTime(iso: string | undefined, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(d)
+}

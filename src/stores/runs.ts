@@ -11,7 +11,10 @@ import type {
   CsvInspectOptions,
   IpcResult,
   RerunInclude,
+  RerunOptions,
+  RerunPreview,
   RowsPage,
+  RunOverlap,
   RowsQuery,
   RunProgressEvent,
   RunStatus,
@@ -109,10 +112,22 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   /** A new run over the chosen rows of `id`; started right away when the main process left it ready. */
-  async function rerun(id: string, include: RerunInclude): Promise<RunSummaryView> {
-    const created = upsert(await unwrap(api().runs.rerun(id, include)))
+  async function rerun(id: string, include: RerunInclude, options?: RerunOptions): Promise<RunSummaryView> {
+    const created = upsert(await unwrap(options ? api().runs.rerun(id, include, options) : api().runs.rerun(id, include)))
     return created.status === 'ready' ? start(created.id) : created
   }
+
+  /** What a re-run would take (for its confirmation). */
+  async function rerunPreview(id: string, include: RerunInclude, options?: RerunOptions): Promise<RerunPreview> {
+    return unwrap(options ? api().runs.rerunPreview(id, include, options) : api().runs.rerunPreview(id, include))
+  }
+
+  /** Rows of a run not started yet that a recent run of the same trigger on the portal sent. */
+  async function overlap(id: string): Promise<RunOverlap | null> {
+    return unwrap(api().runs.overlap(id))
+  }
+
+  const skipDone = command((id) => api().runs.skipDone(id))
 
   async function rows(query: RowsQuery): Promise<RowsPage> {
     return unwrap(api().runs.rows(query))
@@ -150,6 +165,9 @@ export const useRunsStore = defineStore('runs', () => {
     resume,
     cancel,
     rerun,
+    rerunPreview,
+    overlap,
+    skipDone,
     rows,
     exportRun,
     openCsv,

@@ -23,6 +23,8 @@ export interface RunningCli {
   /** Resolves when `text` has appeared on stdout (or rejects when the process ends first). */
   waitFor(text: string | RegExp): Promise<void>
   done: Promise<CliResult>
+  /** What it has written to stdout so far. */
+  output(): string
 }
 
 export function startCli(args: string[], options: CliOptions): RunningCli {
@@ -50,6 +52,7 @@ export function startCli(args: string[], options: CliOptions): RunningCli {
   return {
     child,
     done,
+    output: () => stdout,
     waitFor(text) {
       const match = (s: string): boolean => (typeof text === 'string' ? s.includes(text) : text.test(s))
       if (match(stdout)) return Promise.resolve()

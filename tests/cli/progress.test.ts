@@ -86,7 +86,54 @@ describe('progress renderer', () => {
     r.update(event(30, { counts: { total: 100, pending: 60, succeeded: 30, failed: 6, uncertain: 4, skipped: 0, 'not-run': 0 } }))
     r.note('a message above the bar')
     r.stop()
-    expect(stdout.text).toContain('40/100 | 30 succeeded, 6 failed, 4 uncertain, 60 pending | 2.0 rows/s | ETA 0:35 | limited by request rate')
+    expect(stdout.text).toContain('40/100 40% | 30 ok, 6 failed, 4 uncertain | 2.0 rows/s | ETA 0:35 | limited by request rate')
     expect(stdout.text).toContain('a message above the bar\n')
+  })
+})
+
+describe('progress of a stopped run', () => {
+  it('counts not-run rows as not done: a run cancelled at 47% ends at 47/100, not 100/100', () => {
+    const stdout = new Capture()
+    const r = createProgressRenderer({ mode: 'lines', output: new Output({ json: false, stdout }), now: () => 0 })
+    const counts = { total: 100, pending: 0, succeeded: 47, failed: 0, uncertain: 0, skipped: 0, 'not-run': 53 }
+    r.update({ runId: 'r1', status: 'cancelled', counts, rowsPerSecond: 0, binding: 'none' })
+    r.stop()
+    expect(stdout.text).toContain('47/100 rows (47 succeeded, 53 not run)')
+  })
+})
+
+describe('the bar at 80 columns', () => {
+  /** Every line the bar drew, without cursor and erase sequences. */
+  function drawn(text: string): string[] {
+    return (
+      text
+        // Each redraw starts with "cursor to column 1".
+        // eslint-disable-next-line no-control-regex
+        .split(/\x1b\[1G|\r|\n/)
+        // eslint-disable-next-line no-control-regex
+        .map((l) => l.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, ''))
+        .filter((l) => l.trim() !== '')
+    )
+  }
+
+  it('keeps speed, ETA and the limit on one line that fits, however many outcomes there are', () => {
+    const stdout = new Capture(true)
+    stdout.columns = 80
+    const t = 1_000_000
+    const r = createProgressRenderer({ mode: 'bar', output: new Output({ json: false, stdout }), now: () => t })
+    const counts = { total: 20000, pending: 10294, succeeded: 9651, failed: 12, uncertain: 3, skipped: 40, 'not-run': 0 }
+    r.update({ runId: 'r1', status: 'running', counts, rowsPerSecond: 45.2, etaSeconds: 212, binding: 'operating', waitingUntil: t + 192_000 })
+    r.update({ runId: 'r1', status: 'running', counts, rowsPerSecond: 45.2, etaSeconds: 212, binding: 'rate' })
+    r.stop()
+    const lines = drawn(stdout.text)
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) {
+      expect(line.length).toBeLessThanOrEqual(79)
+      expect(line).toMatch(/9706\/20000 48%/)
+      expect(line).toContain('45 rows/s')
+      expect(line).toContain('ETA 3:32')
+    }
+    expect(lines.some((l) => l.includes('budget reset in 3:12') || l.includes('waiting 3:12 for the operating budget to reset'))).toBe(true)
+    expect(lines.some((l) => /limited by request rate|by request rate/.test(l))).toBe(true)
   })
 })

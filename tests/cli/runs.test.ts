@@ -103,7 +103,7 @@ describe('run --csv', () => {
     const r = await f.cli(['run', '--profile', 'app', '--csv', path, '--id-column', 'Deal ID', '--code', 'deal_won', '--owner-type', 'deal', '--verify'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^Run \S+ finished: 20 succeeded \(20 rows\)\.$/m)
-    expect(r.stdout).toContain('verified: 20 moved, 0 unchanged, 0 not found')
+    expect(r.stdout).toContain('verified: 20 moved, 0 unchanged, 0 not found or not visible')
     expect(r.stdout).not.toContain('\u001b[')
     expect([...executions('deal_won').keys()].filter((id) => id >= 100 && id < 120)).toHaveLength(20)
     expect(f.sandbox.getItem(2, 119)?.stageId).toBe('WON')
@@ -125,7 +125,7 @@ describe('run --csv', () => {
     const path = await csv('hook.csv', idsFile(8000, 5))
     const r = await f.cli(['run', '--profile', 'hook', '--csv', path, '--code', 'wh_prep', '--owner-type', 'deal', '--verify'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toContain('verified: 5 moved, 0 unchanged, 0 not found')
+    expect(r.stdout).toContain('verified: 5 moved, 0 unchanged, 0 not found or not visible')
     const fired = f.sandbox.ledger().filter((e) => e.via === 'webhook' && e.code === 'wh_prep' && e.ownerId >= 8000)
     expect(fired.map((e) => e.ownerId).sort()).toEqual([8000, 8001, 8002, 8003, 8004])
   })
@@ -242,12 +242,20 @@ describe('Ctrl-C, resume, history, export, re-run', () => {
     const b = await f.cli(['runs', 'export', runId, '--format', 'json', '--out', jsonOut])
     expect([a.code, b.code]).toEqual([0, 0])
     const lines = (await readFile(csvOut, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
-    expect(lines[0]).toBe('Deal ID;line;owner_type_id;owner_id;source_value;code;outcome;error_code;error_text;attempts;verification;started_at;finished_at')
+    expect(lines[0]).toBe(
+      'Deal ID;line;owner_type_id;owner_id;source_value;code;outcome;error_code;error_text;attempts;verification;started_at (UTC);finished_at (UTC)'
+    )
     expect(lines).toHaveLength(ROWS + 1)
     expect(lines[1]).toMatch(new RegExp(`^${FROM};2;2;${FROM};;deal_won;succeeded;`))
-    const json = JSON.parse(await readFile(jsonOut, 'utf8')) as { outcome: string }[]
+    // Both times filled, as a date-time Excel reads ("2026-01-02 03:04:05"), the start not after the end.
+    const [startedAt, finishedAt] = (lines[1] as string).split(';').slice(-2)
+    expect(startedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    expect(finishedAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
+    expect(startedAt! <= finishedAt!).toBe(true)
+    const json = JSON.parse(await readFile(jsonOut, 'utf8')) as { outcome: string; started_at: string | null; finished_at: string }[]
     expect(json).toHaveLength(ROWS)
     expect(json.every((row) => row.outcome === 'succeeded')).toBe(true)
+    expect(json.every((row) => row.started_at !== null && Date.parse(row.started_at) <= Date.parse(row.finished_at))).toBe(true)
   })
 
   it('re-runs the uncertain rows only when asked to', async () => {
@@ -278,7 +286,7 @@ describe('on a terminal', () => {
       env: { ...process.env, B24TR_DATA_DIR: f.dataDir, COLUMNS: '200' },
       encoding: 'utf8'
     })
-    expect(out).toMatch(/[█=-]{5,} \d+\/30 \| .* rows\/s \| ETA /)
+    expect(out).toMatch(/[█=-]{5,} \d+\/30 \d+% \| .* rows\/s \| ETA /)
     expect(out).toContain('finished: 30 succeeded (30 rows).')
   })
 })

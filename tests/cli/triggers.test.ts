@@ -97,4 +97,16 @@ describe('run one item', () => {
     expect(cases[3]?.stdout).toContain('Not sent: The trigger code may contain only Latin letters')
     expect(f.sandbox.stats().executes).toBe(before)
   })
+
+  it('refuses an item ID it would have to round or clamp, in the CSV check\'s words (exit 2)', async () => {
+    const before = f.sandbox.stats().executes
+    const run = (id: string) => f.cli(['run', '--profile', 'app', '--code', 'deal_won', '--owner-type', 'deal', '--id', id])
+    const [zero, negative, decimal, huge] = await Promise.all([run('0'), run('-7'), run('6.6'), run('2147483648')])
+    for (const r of [zero, negative, decimal, huge]) expect(r.code, r.stdout + r.stderr).toBe(2)
+    expect(zero?.stderr).toContain('owner ID "0" is not greater than 0')
+    expect(negative?.stderr).toContain('owner ID "-7" is not greater than 0')
+    expect(decimal?.stderr).toContain('owner ID "6.6" is not a whole number')
+    expect(huge?.stderr).toContain('owner ID "2147483648" is larger than 2147483647')
+    expect(f.sandbox.stats().executes).toBe(before)
+  })
 })

@@ -1,4 +1,5 @@
-// `b24-triggers profiles list|add|remove|test`: the portal profiles the desktop app shows too.
+// `b24-triggers profiles list|add|signin|remove|test`: the portal profiles the desktop app shows too.
+import { spawn } from 'node:child_process'
 import { Option, type Command } from 'commander'
 import type { PlanPreset, Profile } from '../../shared/domain'
 import { action, type Ctx, type Session } from '../context'
@@ -7,7 +8,9 @@ import { EXIT, type ExitCode } from '../exit-codes'
 import { table } from '../format'
 import { portalSaid } from '../errors'
 import { findProfile } from '../lookup'
+import { loopbackSignIn } from '../loopback-signin'
 import { readSecrets } from '../secrets'
+import { noKeychainText } from '../env-profile'
 
 interface AddOptions {
   name: string
@@ -50,6 +53,27 @@ Examples:
     )
     .action(action(session, add))
 
+  profiles
+    .command('signin <profile>')
+    .description('sign a profile in again, keeping its id (runs paused on "sign in again" resume with it); a webhook profile takes its new URL')
+    .option('--tokens', 'paste a new access and refresh token pair instead of signing in in the browser')
+    .option('--secret-stdin', 'with --tokens, or for a webhook profile: read the tokens (or the URL) from stdin, one per line')
+    .option('--port <port>', "browser sign-in: listen on this 127.0.0.1 port (the app's handler URL on the portal must be http://127.0.0.1:PORT/)", '0')
+    .option('--no-open', 'browser sign-in: print the sign-in address without opening a browser')
+    .option('--timeout <seconds>', 'browser sign-in: how long to wait for the portal', '300')
+    .addHelpText(
+      'after',
+      `
+Browser sign-in: the command listens on 127.0.0.1, prints (and opens) the portal's sign-in page,
+and completes when the portal sends the browser back. Bitrix24 sends it to the handler URL in the
+app's settings, so set that to http://127.0.0.1:PORT/ and pass the same --port.
+
+Examples:
+  b24-triggers profiles signin shop-app --port 53682
+  printf '%s\\n' "$ACCESS" "$REFRESH" | b24-triggers profiles signin shop-app --tokens --secret-stdin`
+    )
+    .action(action(session, signin))
+
   profiles.command('remove <profile>').description('remove a profile and its keychain item').action(action(session, remove))
 
   profiles
@@ -59,20 +83,31 @@ Examples:
 }
 
 function view(p: Profile): Record<string, unknown> {
-  return { id: p.id, name: p.name, kind: p.kind, portalUrl: p.portalUrl, plan: p.plan, hasSecret: p.hasSecret, clientId: p.clientId }
+  return { id: p.id, name: p.name, kind: p.kind, portalUrl: p.portalUrl, plan: p.plan, hasSecret: p.hasSecret, clientId: p.clientId, ...(p.keychain && { keychain: p.keychain }) }
 }
 
 async function list(ctx: Ctx): Promise<ExitCode> {
   const profiles = await (await ctx.core()).profiles.list()
+  const locked = profiles.some((p) => p.keychain === 'locked')
   ctx.out.result({ type: 'profiles', profiles: profiles.map(view) }, () =>
     profiles.length === 0
       ? ['No profiles yet. Add one with: b24-triggers profiles add --name NAME --kind webhook']
-      : table(
-          ['NAME', 'KIND', 'PORTAL', 'PLAN', 'SECRET', 'ID'],
-          profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, p.hasSecret ? 'yes' : 'MISSING', p.id])
-        )
+      : [
+          ...table(
+            ['NAME', 'KIND', 'PORTAL', 'PLAN', 'SECRET', 'ID'],
+            profiles.map((p) => [p.name, p.kind === 'oauth' ? 'local app' : 'webhook', p.portalUrl, p.plan, secretState(p), p.id])
+          ),
+          ...(locked ? ['The system keychain is locked: unlock it and list again. Do not remove these profiles; their secrets are most likely still there.'] : [])
+        ]
   )
   return EXIT.ok
+}
+
+/** Never "MISSING" for a keychain that could not be asked: that invites deleting a healthy profile. */
+function secretState(p: Profile): string {
+  if (p.keychain === 'locked') return 'unknown (keychain locked)'
+  if (p.keychain === 'unavailable') return 'unknown (keychain unavailable)'
+  return p.hasSecret ? 'yes' : 'MISSING'
 }
 
 function kindOf(opts: AddOptions): 'webhook' | 'oauth' {
@@ -85,6 +120,9 @@ function kindOf(opts: AddOptions): 'webhook' | 'oauth' {
 
 async function add(ctx: Ctx, opts: AddOptions): Promise<ExitCode> {
   const kind = kindOf(opts)
+  // Asking for a secret that cannot be kept would waste the admin's paste: say so first.
+  const keychain = await (await ctx.core()).keychain()
+  if (!keychain.ok) throw usageError(noKeychainText(keychain.reason))
   const secretInput = { fromStdin: Boolean(opts.secretStdin) }
   let profile: Profile
   if (kind === 'webhook') {
@@ -108,6 +146,64 @@ async function add(ctx: Ctx, opts: AddOptions): Promise<ExitCode> {
     `Check it with: b24-triggers profiles test "${profile.name}"`
   ])
   return EXIT.ok
+}
+
+interface SigninOptions {
+  tokens?: boolean
+  secretStdin?: boolean
+  port: string
+  open: boolean
+  timeout: string
+}
+
+async function signin(ctx: Ctx, ref: string, opts: SigninOptions): Promise<ExitCode> {
+  const core = await ctx.core()
+  const profile = await findProfile(core, ref)
+  if (profile.kind === 'webhook') {
+    // A webhook's "sign-in" is its URL: a new one (a regenerated secret) keeps the profile's id.
+    if (opts.tokens) throw usageError(`"${profile.name}" is a webhook profile: give it its new webhook URL (without --tokens).`)
+    const [webhookUrl] = await readSecrets(['Webhook URL'], { fromStdin: Boolean(opts.secretStdin) })
+    await core.profiles.update(profile.id, { webhookUrl: webhookUrl ?? '' })
+  } else if (opts.tokens) {
+    const [accessToken, refreshToken] = await readSecrets(['Access token', 'Refresh token'], { fromStdin: Boolean(opts.secretStdin) })
+    await core.profiles.update(profile.id, { tokens: { accessToken: accessToken ?? '', refreshToken: refreshToken ?? '' } })
+  } else {
+    if (opts.secretStdin) throw usageError('--secret-stdin goes with --tokens (or a webhook profile).')
+    const port = Number(opts.port)
+    const timeout = Number(opts.timeout)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError('--port must be a port number (0: any free port).')
+    if (!Number.isFinite(timeout) || timeout <= 0) throw usageError('--timeout must be a number of seconds above 0.')
+    await loopbackSignIn({
+      port,
+      timeoutMs: timeout * 1000,
+      authorizeUrl: (state) => core.profiles.signInUrl(profile.id, state),
+      ready: (url, redirectUri) => {
+        ctx.out.line(`Waiting for the portal to send the browser back to ${redirectUri}`)
+        ctx.out.line(`(the app's handler URL on the portal must be this address; --port keeps it fixed).`)
+        ctx.out.line(`Sign in here: ${url}`)
+        if (opts.open && process.stdout.isTTY) openBrowser(url)
+      },
+      exchange: async (code, redirectUri) => {
+        await core.profiles.completeSignIn(profile.id, code, { redirectUri })
+      }
+    })
+  }
+  const updated = await core.profiles.get(profile.id)
+  ctx.out.result({ type: 'profile', profile: view(updated) }, () => [
+    `Signed in profile "${updated.name}" again (id ${updated.id} kept).`,
+    'Resume a run that paused for the sign-in with: b24-triggers runs resume <run id>'
+  ])
+  return EXIT.ok
+}
+
+/** Best effort: the URL is printed anyway. */
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : [process.platform === 'darwin' ? 'open' : 'xdg-open', [url]]
+  try {
+    spawn(cmd as string, args as string[], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref()
+  } catch {
+    // No opener: the printed URL is enough.
+  }
 }
 
 async function remove(ctx: Ctx, ref: string): Promise<ExitCode> {

@@ -13,8 +13,11 @@ import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
 import { CRM_ONLY, runFromCrm, type CrmRunOptions } from '../crm-run'
 import { printPreview } from '../preview'
+import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
+import { chooseOverlap, overlapLines } from '../overlap-check'
+import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
 
-interface RunOptions extends ColumnOptions {
+interface RunOptions extends ColumnOptions, PacingFlags {
   profile?: string
   code?: string
   ownerType?: string
@@ -25,6 +28,8 @@ interface RunOptions extends ColumnOptions {
   verify?: boolean
   plan?: PlanPreset
   dryRun?: boolean
+  skipDone?: boolean
+  includeDone?: boolean
   fromCrm?: boolean
   preview?: boolean
   category?: string
@@ -39,17 +44,33 @@ interface RunOptions extends ColumnOptions {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
-const CSV_ONLY: (keyof RunOptions)[] = ['idColumn', 'ownerTypeColumn', 'codeColumn', 'header', 'delimiter', 'dryRun', 'plan', 'sheet', 'headerRow']
+const CSV_ONLY: (keyof RunOptions)[] = [
+  'idColumn',
+  'ownerTypeColumn',
+  'codeColumn',
+  'header',
+  'delimiter',
+  'dryRun',
+  'plan',
+  'skipDone',
+  'includeDone',
+  'operatingBudget',
+  'operatingWindow',
+  'burst',
+  'drain',
+  'sheet',
+  'headerRow'
+]
 
 export function registerRun(program: Command, session: Session): void {
-  program
+  const command = program
     .command('run')
     .description('fire a trigger on one item (--id), on every row of a CSV or Excel file (--csv/--file), or on the CRM items that match filters (--from-crm)')
     .option('--profile <profile>', 'profile name or id (may be left out when there is only one)')
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
     .option('--id <id>', 'one item: its ID')
-    .option('--csv <file>', 'a file of item IDs, one row per item: CSV/text or an Excel workbook (.xlsx)')
+    .option('--csv <file>', 'a file of item IDs, one row per item ("-": standard input; pipes are read once); CSV/text or an Excel workbook (.xlsx)')
     .option('--file <file>', 'the same as --csv')
     .option('--sheet <name>', 'workbook: the sheet to read (default: the first that holds a list of IDs)')
     .option('--header-row <n>', 'workbook: the row number of the header, as the spreadsheet shows it (default: detected)', parseRowNumber)
@@ -63,6 +84,8 @@ export function registerRun(program: Command, session: Session): void {
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
     .option('--dry-run', 'file: check the rows, print the summary, send nothing; CRM: print the count and a sample')
+    .option('--skip-done', 'file: skip rows a recent run of this trigger on this portal already sent (succeeded or uncertain)')
+    .option('--include-done', 'file: send such rows again all the same (their triggers fire a second time)')
     .option('--preview', "with --dry-run: read every item's current stage and show them by pipeline and stage, the items not found, and the estimated duration")
     .option('--from-crm', 'run on the items of --owner-type in the CRM that match the filters below')
     .option('--category <pipeline>', 'CRM: the pipeline, by id or name')
@@ -73,6 +96,8 @@ export function registerRun(program: Command, session: Session): void {
     .option('--modified-to <date>', 'CRM: modified on or before this day')
     .option('--responsible <userId>', 'CRM: responsible user id; repeat for several', collect)
     .option('--filter <json>', 'CRM: extra crm.item.list filter for experts, e.g. \'{">=opportunity": 1000}\'')
+  for (const option of pacingOptions()) command.addOption(option)
+  command
     .addHelpText(
       'after',
       `
@@ -80,6 +105,7 @@ Examples:
   b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
   b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
   b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --operating-budget 240
   b24-triggers run --profile shop --file deals.xlsx --sheet Deals --header-row 3 --code call_done --owner-type deal
   b24-triggers run --profile shop --from-crm --owner-type deal --category 3 --stage NEW --stage PREPARATION --created-from 2026-03-01 --code call_done --dry-run`
     )
@@ -132,7 +158,9 @@ function flagName(key: string): string {
 async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCode> {
   if (!opts.code) throw usageError('Give the trigger code with --code.')
   if (!opts.ownerType) throw usageError('Give the CRM type with --owner-type (e.g. deal or 2).')
-  if (!/^\d+$/.test(rawId.trim()) || Number(rawId) < 1) throw usageError(`--id ${rawId}: an item ID is a whole number above 0.`)
+  // The same rule and words as a CSV cell (electron/shared/owner-id): never rounded or clamped.
+  const ownerId = parseOwnerId(rawId)
+  if (!ownerId.ok) throw usageError(`--id ${rawId}: ${ownerIdProblemText(ownerId.reason, rawId.trim())}.`)
   const core = await ctx.core()
   const profile = await findProfile(core, opts.profile)
   const service = await core.triggersFor(profile.id)
@@ -142,7 +170,7 @@ async function runOne(ctx: Ctx, opts: RunOptions, rawId: string): Promise<ExitCo
     kind: kindFor(profile, opts),
     code: opts.code,
     ownerTypeId,
-    ownerId: Number(rawId),
+    ownerId: ownerId.id,
     verify: Boolean(opts.verify)
   })
   const exitCode = exitCodeForOneItem(result.outcome, result.error)
@@ -172,18 +200,31 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
     path,
     kind: kindFor(profile, opts),
     verify: Boolean(opts.verify),
-    plan: opts.plan ?? profile.plan
+    ...pacingFor(opts.plan ?? profile.plan, opts)
   })
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
   for (const line of validationLines(planned)) ctx.out.line(line)
-  if (planned.summary.valid === 0) throw usageError('No valid rows to run. Check the column options against the file (try --dry-run).')
+  if (planned.summary.valid === 0) {
+    throw usageError(`No valid rows to run. Check the column options against the file (try --dry-run).${planned.delimiterHint ? `\n${planned.delimiterHint}` : ''}`)
+  }
+  // Rows a recent run already sent are never fired again without being asked (issue 11).
+  const overlap = await core.runs.overlapOfSpec(planned.spec)
+  if (overlap) ctx.out.record({ type: 'overlap', ...overlap })
   if (opts.preview) {
     if (!opts.dryRun) throw usageError('--preview goes with --dry-run.')
     const valid = planned.spec.rows.filter((r) => r.verdict === 'valid')
     await printPreview(ctx, core, profile, catalog, valid, { verify: Boolean(opts.verify), plan: opts.plan ?? profile.plan })
   }
-  if (opts.dryRun) return EXIT.ok
-  const created = await core.runs.createRun(planned.spec)
+  if (opts.dryRun) {
+    if (overlap) for (const line of overlapLines(overlap)) ctx.out.error(line)
+    return EXIT.ok
+  }
+  const choice = overlap ? await chooseOverlap(overlap, opts, ctx.out) : 'include'
+  let created = await core.runs.createRun(planned.spec)
+  if (overlap && choice === 'skip') {
+    created = await core.runs.skipDone(created.id)
+    ctx.out.line(`Skipping ${overlap.rows} row(s) already sent; ${created.counts.pending} to send.`)
+  }
   ctx.out.record({ type: 'run', run: created })
   ctx.out.line(`Run ${created.id} started. Ctrl-C pauses it; resume with: b24-triggers runs resume ${created.id}`)
   return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander'
 import { extname, resolve } from 'node:path'
 import type { Outcome } from '../../shared/domain'
-import type { RunRowView, RunSummaryView } from '../../shared/ipc'
+import type { RerunInclude, RerunOptions, RerunPreview, RunRowView, RunSummaryView } from '../../shared/ipc'
 import { action, type Ctx, type Session } from '../context'
 import { usageError } from '../errors'
 import { EXIT, exitCodeForRun, type ExitCode } from '../exit-codes'
@@ -37,14 +37,25 @@ export function registerRuns(program: Command, session: Session): void {
     .action(action(session, resumeRun))
 
   runs
+    .command('cancel <id>')
+    .description('end a paused or interrupted run: rows never sent become not-run (send them later with rerun --not-run)')
+    .action(action(session, cancelRun))
+
+  runs
     .command('rerun <id>')
     .description('start a new run with the rows that failed (and, if asked, those whose outcome is uncertain)')
     .option('--include-uncertain', 'also the uncertain rows: they may have run already, so a trigger can fire twice')
+    .option('--include-moved', 'with --include-uncertain: also uncertain rows whose stage check saw the item move (their trigger ran)')
+    .option('--unchanged', 'instead: the rows that succeeded but whose item did not move (a run with --verify)')
+    .option('--not-run', 'instead: the rows a cancel left unsent (finishes a stopped run)')
     .action(action(session, rerun))
 }
 
 async function list(ctx: Ctx): Promise<ExitCode> {
-  const runs = await (await ctx.core()).runs.list()
+  const core = await ctx.core()
+  const runs = await core.runs.list()
+  // A run folder that cannot be read is named, never silently left out.
+  for (const bad of await core.runs.unreadable()) ctx.out.error(`Warning: ${bad.message}`)
   ctx.out.result({ type: 'runs', runs }, () =>
     runs.length === 0
       ? ['No runs yet.']
@@ -94,6 +105,7 @@ async function show(ctx: Ctx, id: string, opts: { outcome?: Outcome | 'pending';
   ctx.out.result({ type: 'run', run, ...(verification && { verification }), rows }, () => {
     const lines = runLines(run)
     if (verification) lines.push(`  ${formatVerificationCounts(verification)}`)
+    if (run.status === 'cancelled' && run.counts['not-run']) lines.push(`  send the ${run.counts['not-run']} row(s) not sent: b24-triggers runs rerun ${run.id} --not-run`)
     if (rows.length) lines.push('', ...table(['LINE', 'TYPE/ID', 'CODE', 'OUTCOME', 'DETAIL'], rows.map(rowLine)))
     return lines
   })
@@ -119,6 +131,7 @@ async function resumeRun(ctx: Ctx, id: string): Promise<ExitCode> {
     ctx.out.record({ type: 'summary', run, exitCode: exitCodeForRun(run.status, run.counts) })
     ctx.out.line(`Run ${run.id} is ${run.status}; nothing to resume (${formatCounts(run.counts)}).`)
     if (run.counts.failed || run.counts.uncertain) ctx.out.line(`To send the failed rows again: b24-triggers runs rerun ${run.id}`)
+    if (run.counts['not-run']) ctx.out.line(`To send the rows not sent: b24-triggers runs rerun ${run.id} --not-run`)
     return exitCodeForRun(run.status, run.counts)
   }
   return driveRun(ctx, core, run.id, async (onProgress) => {
@@ -129,10 +142,53 @@ async function resumeRun(ctx: Ctx, id: string): Promise<ExitCode> {
   })
 }
 
-async function rerun(ctx: Ctx, id: string, opts: { includeUncertain?: boolean }): Promise<ExitCode> {
+async function cancelRun(ctx: Ctx, id: string): Promise<ExitCode> {
   const core = await ctx.core()
-  const created = await core.runs.rerun(id, opts.includeUncertain ? 'failed+uncertain' : 'failed')
-  ctx.out.record({ type: 'run', run: created })
+  const run = await core.runs.cancel(id)
+  ctx.out.result({ type: 'run', run }, () => {
+    const lines = [`Run ${run.id} is ${run.status}: ${formatCounts(run.counts)}.`]
+    if (run.counts['not-run']) lines.push(`Send the ${run.counts['not-run']} row(s) not sent with: b24-triggers runs rerun ${run.id} --not-run`)
+    return lines
+  })
+  return EXIT.ok
+}
+
+interface RerunFlags {
+  includeUncertain?: boolean
+  includeMoved?: boolean
+  unchanged?: boolean
+  notRun?: boolean
+}
+
+function rerunChoice(opts: RerunFlags): { include: RerunInclude; options: RerunOptions } {
+  const picked = [opts.includeUncertain && '--include-uncertain', opts.unchanged && '--unchanged', opts.notRun && '--not-run'].filter(Boolean)
+  if (picked.length > 1) throw usageError(`Choose one set of rows: ${picked.join(' or ')}.`)
+  if (opts.includeMoved && !opts.includeUncertain) throw usageError('--include-moved goes with --include-uncertain.')
+  const include: RerunInclude = opts.includeUncertain ? 'failed+uncertain' : opts.unchanged ? 'unchanged' : opts.notRun ? 'not-run' : 'failed'
+  return { include, options: opts.includeMoved ? { includeMoved: true } : {} }
+}
+
+/** What the re-run takes, said before anything is sent (the CLI's confirmation). */
+function previewLine(id: string, p: RerunPreview): string[] {
+  const what = [
+    p.failed ? `${p.failed} failed` : '',
+    p.uncertain ? `${p.uncertain} uncertain` : '',
+    p.unchanged ? `${p.unchanged} succeeded without moving` : '',
+    p.notRun ? `${p.notRun} not sent` : ''
+  ].filter(Boolean)
+  const lines = [`Re-running ${p.rows} row(s) of run ${id}: ${what.join(', ')}.`]
+  if (p.movedIncluded) lines.push(`${p.movedIncluded} of them were seen to move: their trigger ran, and fires again.`)
+  if (p.movedLeftOut) lines.push(`Left out: ${p.movedLeftOut} uncertain row(s) seen to move (their trigger ran). Add --include-moved to send them too.`)
+  return lines
+}
+
+async function rerun(ctx: Ctx, id: string, opts: RerunFlags): Promise<ExitCode> {
+  const core = await ctx.core()
+  const { include, options } = rerunChoice(opts)
+  const preview = await core.runs.rerunPreview(id, include, options)
+  const created = await core.runs.rerun(id, include, options)
+  ctx.out.record({ type: 'run', run: created, preview })
+  for (const line of previewLine(id, preview)) ctx.out.line(line)
   ctx.out.line(`Run ${created.id} re-runs ${created.counts.total} row(s) of run ${id}. Ctrl-C pauses it.`)
   return driveRun(ctx, core, created.id, (onProgress) => core.runs.start(created.id, { onProgress }))
 }

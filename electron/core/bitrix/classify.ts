@@ -41,7 +41,7 @@ const KIND_BY_CODE: ReadonlyMap<string, ErrorKind> = new Map(
     'run-fatal': [
       'NO_AUTH_FOUND', 'invalid_token', 'INVALID_CREDENTIALS', 'ACCESS_DENIED', 'insufficient_scope',
       'user_access_error', 'OVERLOAD_LIMIT', 'PAYMENT_REQUIRED', 'PORTAL_DELETED', 'invalid_grant',
-      'invalid_client', 'INVALID_REQUEST', 'ERROR_METHOD_NOT_FOUND', 'WRONG_AUTH_TYPE',
+      'invalid_client', 'wrong_client', 'INVALID_REQUEST', 'ERROR_METHOD_NOT_FOUND', 'WRONG_AUTH_TYPE',
       'allowed_only_intranet_user',
       SyntheticCode.INSECURE_URL, SyntheticCode.TOO_MANY_REDIRECTS, SyntheticCode.CREDENTIALS_NOT_SAVED
     ],

@@ -20,6 +20,9 @@ export interface TokenRequestOptions {
 }
 
 const TOKEN_METHOD = 'oauth/token'
+/** wrong_client and invalid_client: the portal's OAuth server does not accept the app's keys. */
+export const APP_KEYS_WRONG = "The application's keys are wrong: check the client ID and client secret of the local app in the profile."
+
 const DEFAULT_TIMEOUT_MS = 30_000
 /** Documented access-token lifetime, used when an answer states none. */
 const DEFAULT_TTL_SEC = 3600
@@ -104,13 +107,17 @@ async function requestToken(server: string, form: Record<string, string>, opts: 
   if (json && 'error' in json) {
     const code = json.error == null ? '' : String(json.error)
     const description = typeof json.error_description === 'string' ? json.error_description : ''
-    const signInAgain = code.toLowerCase() === 'invalid_grant'
+    const lower = code.toLowerCase()
+    const signInAgain = lower === 'invalid_grant'
+    // An unknown client_id is answered with HTTP 200 `wrong_client` ([pysdk]): an error all the same.
+    const wrongKeys = lower === 'wrong_client' || lower === 'invalid_client'
     throw new BitrixError({
       code,
       description,
       status: answer.status,
       method: TOKEN_METHOD,
-      ...(signInAgain && { message: `The saved sign-in is no longer valid (invalid_grant${description ? `: ${description}` : ''}). Sign in again.` })
+      ...(signInAgain && { message: `The saved sign-in is no longer valid (invalid_grant${description ? `: ${description}` : ''}). Sign in again.` }),
+      ...(wrongKeys && { message: `${APP_KEYS_WRONG} (${code})` })
     })
   }
   if (!json || typeof json.access_token !== 'string' || typeof json.refresh_token !== 'string') {

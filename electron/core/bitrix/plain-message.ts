@@ -27,7 +27,8 @@ const RULES: readonly Rule[] = [
   { code: 'OPERATION_TIME_LIMIT', message: "This method used up its server-time budget on the portal. Nothing ran; it will be available again within minutes." },
   { code: 'expired_token', message: 'The access token expired and could not be renewed.' },
   { code: 'invalid_grant', message: 'The saved sign-in is no longer valid. Sign in again.' },
-  { code: 'invalid_client', message: "The app's client ID or client secret is wrong, or the app is not installed on the portal." },
+  { code: 'invalid_client', message: "The application's keys are wrong: the client secret does not match the client ID (or the app is not installed on the portal)." },
+  { code: 'wrong_client', message: "The application's keys are wrong: the portal does not know this client ID." },
   { code: 'invalid_token', message: 'The portal rejected the access token. Sign in again.' },
   { code: 'NO_AUTH_FOUND', message: 'The portal rejected the credentials. Check the webhook URL or sign in again.' },
   { code: 'INVALID_CREDENTIALS', message: 'The portal rejected the credentials. Check the webhook URL or sign in again.' },
@@ -50,7 +51,7 @@ const RULES: readonly Rule[] = [
   { code: SyntheticCode.INSECURE_URL, message: 'Plain http:// is only allowed for this computer. Use the https:// address of the portal.' },
   { code: SyntheticCode.TOO_MANY_REDIRECTS, message: 'The portal address keeps redirecting. Check the portal URL.' },
   { code: SyntheticCode.TOKEN_REQUEST_FAILED, message: 'Could not renew the access token. Nothing was sent; try again.' },
-  { code: SyntheticCode.CREDENTIALS_NOT_SAVED, message: 'The renewed sign-in could not be saved to the system keychain, so it was not used.' }
+  { code: SyntheticCode.CREDENTIALS_NOT_SAVED, message: 'The renewed sign-in could not be saved to the system keychain, so it was not used; this program keeps it until it exits. Unlock the keychain and resume from here; once closed, sign in to the profile again.' }
 ]
 
 export function plainMessage(err: unknown): string {

@@ -75,6 +75,18 @@ export function createProfileService(opts: ProfileServiceOptions) {
     }
   }
 
+  /** For listing: the credentials, or why the keychain could not tell (locked, unavailable). */
+  async function listed(profile: StoredProfile): Promise<Profile> {
+    try {
+      return publicView(profile, await secrets.get(profile.id))
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      const view = publicView(profile, null)
+      if (code === 'locked' || code === 'unavailable') view.keychain = code
+      return view
+    }
+  }
+
   async function assertNameFree(name: string, exceptId?: string): Promise<void> {
     const wanted = name.trim().toLocaleLowerCase()
     if (!wanted) throw new ProfileError('invalid-input', 'The profile name is empty.')
@@ -114,7 +126,7 @@ export function createProfileService(opts: ProfileServiceOptions) {
 
     async list(): Promise<Profile[]> {
       const profiles = await store.list()
-      return Promise.all(profiles.map(async (p) => publicView(p, await credentialsOrNull(p.id))))
+      return Promise.all(profiles.map(listed))
     },
 
     async get(id: string): Promise<Profile> {

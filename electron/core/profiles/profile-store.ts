@@ -3,7 +3,8 @@
 // either the old or the new file. A file that fails the schema is copied aside and reported,
 // never overwritten: every later write refuses until the user fixes or removes it.
 import { randomUUID } from 'node:crypto'
-import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { copyFile, readFile } from 'node:fs/promises'
+import { ensureDir, writeFileDurable } from '../durable-write'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { Profile } from '../../shared/domain'
@@ -105,21 +106,9 @@ export function createProfileStore(opts: { dataDir: string; now?: () => Date }):
   }
 
   async function save(profiles: StoredProfile[]): Promise<void> {
-    await mkdir(opts.dataDir, { recursive: true })
-    const tmp = `${filePath}.${process.pid}.${randomUUID()}.tmp`
-    const handle = await open(tmp, 'w', 0o600)
-    try {
-      await handle.writeFile(JSON.stringify({ version: 1, profiles }, null, 2) + '\n', 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    try {
-      await rename(tmp, filePath)
-    } catch (err) {
-      await rm(tmp, { force: true })
-      throw err
-    }
+    await ensureDir(opts.dataDir)
+    // Every byte and an fsync before the rename (durable-write.ts): a full disk leaves the old file.
+    await writeFileDurable(filePath, JSON.stringify({ version: 1, profiles }, null, 2) + '\n', 0o600)
   }
 
   function checkName(profiles: StoredProfile[], name: string, exceptId?: string): void {

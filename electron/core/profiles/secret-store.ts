@@ -4,7 +4,9 @@
 // session bus, the app must still start and say "keychain unavailable" instead of crashing.
 // Error messages here never quote stored content.
 import { z } from 'zod'
+import { secretServiceLocked, type LockProbe } from './keychain-lock'
 import type { Credentials } from '../bitrix/types'
+import { createRequire } from 'node:module'
 
 export const KEYCHAIN_SERVICE = 'b24-trigger-runner'
 
@@ -19,7 +21,7 @@ export interface SecretStore {
 
 export class SecretStoreError extends Error {
   constructor(
-    readonly code: 'unavailable' | 'corrupt',
+    readonly code: 'unavailable' | 'corrupt' | 'locked',
     message: string
   ) {
     super(message)
@@ -72,8 +74,11 @@ export interface KeytarApi {
   deletePassword(service: string, account: string): Promise<boolean>
 }
 
+// require(), not import(): in the packaged app keytar lives in app.asar (its keytar.node unpacked
+// next to it), and only the CommonJS loader, which Electron patches, reads from the asar.
+// createRequire keeps this a runtime lookup, so the bundler leaves the native module external.
 async function importKeytar(): Promise<KeytarApi> {
-  const mod = (await import('keytar')) as KeytarApi & { default?: KeytarApi }
+  const mod = createRequire(import.meta.url)('keytar') as KeytarApi & { default?: KeytarApi }
   return mod.default ?? mod
 }
 
@@ -87,9 +92,14 @@ function reasonOf(err: unknown): string {
 /** On Linux the usual cause is a session without a Secret Service; say what is missing. */
 const LINUX_HINT = process.platform === 'linux' ? ' It needs a Secret Service (GNOME Keyring or KWallet) on the session D-Bus.' : ''
 
-export function createKeytarSecretStore(opts: { service?: string; loadKeytar?: () => Promise<KeytarApi> } = {}): SecretStore {
+/** A locked keychain, told apart from an item that is not there (keychain-lock.ts). */
+export const KEYCHAIN_LOCKED_MESSAGE =
+  'The system keychain is locked, so the secret cannot be read (it is most likely still there). Unlock it (log in to the desktop session, or open "Passwords and Keys"), then try again; do not remove the profile.'
+
+export function createKeytarSecretStore(opts: { service?: string; loadKeytar?: () => Promise<KeytarApi>; lockProbe?: LockProbe } = {}): SecretStore {
   const service = opts.service ?? KEYCHAIN_SERVICE
   const load = opts.loadKeytar ?? importKeytar
+  const locked = opts.lockProbe ?? secretServiceLocked
   let keytar: Promise<KeytarApi> | undefined
 
   // Every failure of the keychain itself becomes one plain "unavailable" error.
@@ -112,11 +122,18 @@ export function createKeytarSecretStore(opts: { service?: string; loadKeytar?: (
   return {
     async get(profileId) {
       const text = await withKeytar('the secret could not be read', (k) => k.getPassword(service, profileId))
+      // Nothing found: a locked keychain says the same, so ask before calling the secret missing.
+      if (text === null && (await locked()) === true) throw new SecretStoreError('locked', KEYCHAIN_LOCKED_MESSAGE)
       return text === null ? null : decode(profileId, text)
     },
     async set(profileId, credentials) {
       const text = encode(credentials)
-      await withKeytar('nothing was stored', (k) => k.setPassword(service, profileId, text))
+      try {
+        await withKeytar('nothing was stored', (k) => k.setPassword(service, profileId, text))
+      } catch (err) {
+        if ((await locked()) === true) throw new SecretStoreError('locked', KEYCHAIN_LOCKED_MESSAGE.replace('the secret cannot be read (it is most likely still there)', 'nothing could be stored'))
+        throw err
+      }
     },
     delete: (profileId) => withKeytar('the secret was not removed', (k) => k.deletePassword(service, profileId)),
     async available() {

@@ -131,3 +131,19 @@ export function guessLayout(rows: string[][], hasHeader?: boolean, resolveOwnerT
     ...(codeColumn !== undefined ? { codeColumn } : {})
   }
 }
+
+/** When the detected delimiter (or none) leaves other delimiters splitting many lines, e.g. a
+ * file glued together from a ";" export and a "," export: the delimiters seen, else undefined.
+ * Counted per line outside quotes; a delimiter counts when it splits at least a fifth of the
+ * lines but not (nearly) all of them, or when none was detected at all. */
+export function mixedDelimiters(sample: string, detected: CsvDelimiter | null): CsvDelimiter[] | undefined {
+  const lines = sample.split('\n').filter((l) => l.trim() !== '').slice(0, SAMPLE_ROWS)
+  if (lines.length < 2) return undefined
+  const seen = CSV_DELIMITERS.filter((d) => {
+    const n = lines.filter((l) => l.replace(/"[^"]*"/g, '').includes(d)).length
+    return n >= lines.length * 0.2 && (detected === null || n < lines.length * 0.95)
+  })
+  const others = seen.filter((d) => d !== detected)
+  if (others.length === 0 || (detected === null && seen.length < 2)) return undefined
+  return detected === null ? seen : [detected, ...others]
+}

@@ -20,6 +20,7 @@ import { columnName, inspectCsv } from './csv-inspect'
 import { CsvRowReader, type SourceRow } from './csv-rows'
 import { decodeText, type CsvInput } from './csv-source'
 import { detach, RowJudge, type OwnerTypeResolver } from './csv-verdicts'
+import { looksNumeric } from './owner-ids'
 
 export interface ImportContext {
   /** Owner type from a cell: id or symbolic (DEAL, deal, D, T80, 2); undefined when unknown. */
@@ -61,6 +62,7 @@ export async function importCsv(
     }
     if (!row.fields) return judge.unreadable(row.line, row.problem)
     const f = row.fields
+    if (f.every((cell) => cell.trim() === '')) return judge.blank()
     if (f.length > width) width = f.length
     judge.judge(
       row.line,
@@ -105,10 +107,30 @@ export function checkMapping(mapping: CsvColumnMapping): void {
 }
 
 /** A pasted list of IDs separated by line breaks, commas, semicolons, spaces or tabs. Owner type
- * and code come from `defaults`; `line` is the item's position in the list (1-based). */
+ * and code come from `defaults`; `line` is the line of the pasted text the ID is on (1-based), so
+ * a column copied from a spreadsheet keeps the spreadsheet's row numbers. Blank lines are passed
+ * over; a first line with no ID-like value in it, followed by IDs, is the column's header. */
 export function parsePastedIds(text: string, defaults: ImportDefaults, ctx: { maxRows?: number } = {}): ImportResult {
   const judge = new RowJudge(defaults, ctx.maxRows)
-  let item = 0
-  for (const match of text.matchAll(/[^\s,;]+/g)) judge.judge(++item, match[0])
-  return { rows: judge.rows, summary: judge.summary() }
+  const lines = text.split(/\r\n|\r|\n/)
+  const tokensOf = (line: string): string[] => line.match(/[^\s,;]+/g) ?? []
+  let header: string | undefined
+  const first = lines.findIndex((line) => tokensOf(line).length > 0)
+  const last = lines.findLastIndex((line) => tokensOf(line).length > 0)
+  if (first >= 0 && !tokensOf(lines[first]!).some(looksNumeric) && lines.slice(first + 1).some((line) => tokensOf(line).some(looksNumeric))) {
+    header = lines[first]!.trim()
+  }
+  lines.forEach((line, i) => {
+    if (header !== undefined && i === first) return
+    const tokens = tokensOf(line)
+    if (tokens.length === 0) {
+      // Only gaps between IDs are counted: leading and trailing line breaks are not rows.
+      if (i > first && i < last) judge.blank()
+      return
+    }
+    for (const token of tokens) judge.judge(i + 1, token)
+  })
+  const summary = judge.summary()
+  if (header !== undefined) summary.header = header.length > 100 ? header.slice(0, 100) : header
+  return { rows: judge.rows, summary }
 }

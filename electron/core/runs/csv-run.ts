@@ -3,7 +3,7 @@
 // run spec ready for createRun, and the pre-flight summary. The desktop app and the CLI both
 // plan through here, so a file gets the same verdicts, texts and run settings in either.
 import type { CsvColumnMapping, ImportDefaults, ImportSummary, TriggerKind } from '../../shared/domain'
-import type { RunOptions, ValidationSummary } from '../../shared/ipc'
+import type { RunOptions, SkipGroup, ValidationSummary } from '../../shared/ipc'
 import { STATIC_OWNER_TYPES, type OwnerTypeCatalog } from '../triggers/owner-types'
 import { checkOwnerType, hasErrors } from '../triggers/validation'
 import { CsvImportError } from './csv-errors'
@@ -84,7 +84,12 @@ export async function planCsvRun(req: CsvRunRequest): Promise<CsvRunPlan> {
   return { spec, summary: result.summary, validation: validationSummary(result) }
 }
 
-/** Counts per skip reason and the first skipped rows, with the offending value. */
+/** Line ranges listed per skip reason; past it, the group only counts the rest. Enough for any
+ * file an admin fixes by hand, bounded for a million broken rows. */
+export const GROUP_RANGES = 5_000
+
+/** Counts per skip reason and the first skipped rows, with the offending value; the same grouped
+ * by reason, with every line of each reason (as ranges) and examples of each. */
 export function validationSummary(result: ImportResult, examples = VALIDATION_EXAMPLES): ValidationSummary {
   const { summary, rows } = result
   const out: ValidationSummary = {
@@ -93,12 +98,25 @@ export function validationSummary(result: ImportResult, examples = VALIDATION_EX
     skipped: Object.fromEntries(Object.entries(summary.byReason).filter(([, n]) => n > 0)),
     examples: []
   }
+  if (summary.blankLines) out.blankLines = summary.blankLines
+  if (summary.header !== undefined) out.header = summary.header
+  const groups = new Map<string, SkipGroup>()
   for (const row of rows) {
-    if (out.examples.length === examples) break
     if (row.verdict === 'valid') continue
     const value = row.raw ?? row.idCell
-    out.examples.push({ line: row.line, reason: row.verdict, detail: verdictText(row), ...(value !== undefined && { value }) })
+    const example = { line: row.line, detail: verdictText(row), ...(value !== undefined && { value }) }
+    if (out.examples.length < examples) out.examples.push({ ...example, reason: row.verdict })
+    let group = groups.get(row.verdict)
+    if (!group) groups.set(row.verdict, (group = { reason: row.verdict, count: 0, ranges: [], unlisted: 0, examples: [] }))
+    group.count++
+    if (group.examples.length < examples) group.examples.push(example)
+    const lastRange = group.ranges[group.ranges.length - 1]
+    // Pasted lists may hold several IDs on one line: the line is listed once.
+    if (lastRange && (row.line === lastRange[1] || row.line === lastRange[1] + 1)) lastRange[1] = row.line
+    else if (group.ranges.length < GROUP_RANGES) group.ranges.push([row.line, row.line])
+    else group.unlisted++
   }
+  out.groups = [...groups.values()].sort((a, b) => b.count - a.count)
   return out
 }
 

@@ -47,10 +47,35 @@ function bomEncoding(head: Uint8Array): CsvEncoding | undefined {
 
 const NOT_TEXT = 'This is not a text/CSV file (it contains binary data).'
 
+/** UTF-16 saved without a byte-order mark (some exporters do). A CSV's digits, delimiters and
+ * line breaks are ASCII, whose UTF-16 code units have a NUL high byte: many NULs, all on the same
+ * side of their pair (odd offsets: little-endian), and none on the other. Binary data has NULs
+ * on both sides. */
+export function sniffUtf16(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.floor(Math.min(head.length, SNIFF_BYTES) / 2)
+  if (pairs < 4) return undefined
+  let oddNul = 0
+  let evenNul = 0
+  // High bytes of text come from a few scripts (0x00 Latin, 0x04 Cyrillic...): few values.
+  const high: [Set<number>, Set<number>] = [new Set(), new Set()]
+  for (let i = 0; i < pairs; i++) {
+    const even = head[2 * i] as number
+    const odd = head[2 * i + 1] as number
+    if (even === 0) evenNul++
+    if (odd === 0) oddNul++
+    high[0].add(odd)
+    high[1].add(even)
+  }
+  if (oddNul >= pairs * 0.3 && evenNul === 0 && high[0].size <= 8) return 'utf-16le'
+  if (evenNul >= pairs * 0.3 && oddNul === 0 && high[1].size <= 8) return 'utf-16be'
+  return undefined
+}
+
 /** Refuses workbooks and binary files by their head, before any of it is parsed as rows.
- * UTF-16 (announced by its BOM) is exempt: half its bytes are NUL. */
-function assertLooksLikeText(head: Uint8Array): void {
-  if (bomEncoding(head)?.startsWith('utf-16')) return
+ * UTF-16 (announced by its BOM, or recognised by its pattern of NULs) is exempt: half its bytes
+ * are NUL. */
+function assertLooksLikeText(head: Uint8Array, encoding?: CsvEncoding): void {
+  if (bomEncoding(head)?.startsWith('utf-16') || encoding?.startsWith('utf-16')) return
   const starts = (sig: number[]): boolean => sig.every((b, i) => head[i] === b)
   if (starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0])) {
     throw new CsvImportError(
@@ -95,8 +120,8 @@ export async function scanBytes(input: CsvInput): Promise<ByteScan> {
   let utf8Valid = true
   for await (const bytes of readBytes(input)) {
     if (byteLength === 0) {
-      assertLooksLikeText(bytes)
-      bom = bomEncoding(bytes)
+      bom = bomEncoding(bytes) ?? sniffUtf16(bytes)
+      assertLooksLikeText(bytes, bom)
     } else if (!bom?.startsWith('utf-16') && bytes.includes(0)) {
       throw new CsvImportError('not-text', NOT_TEXT)
     }
@@ -153,7 +178,7 @@ export async function* decodeText(input: CsvInput, encoding: CsvEncoding, option
   for await (let bytes of readBytes(input, options.chunkBytes)) {
     options.onBytes?.(bytes)
     if (offset === 0) {
-      assertLooksLikeText(bytes)
+      assertLooksLikeText(bytes, encoding)
       // TextDecoder drops a BOM of its own encoding; a UTF-8 BOM on a file forced to
       // Windows-1251 would otherwise turn into the letters "п»ї".
       if (encoding === 'windows-1251' && bomEncoding(bytes) === 'utf-8') bytes = bytes.subarray(3)

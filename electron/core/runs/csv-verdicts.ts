@@ -1,9 +1,10 @@
 // The verdict of every input row: valid, or skipped with a reason. Shared by the CSV import and
 // pasted lists so both judge IDs, owner types, codes and duplicates the same way.
 import { SKIP_REASONS, type ImportDefaults, type ImportedRow, type ImportSummary, type RowVerdict, type SkipReason } from '../../shared/domain'
-import { MAX_OWNER_ID, TRIGGER_CODE_PATTERN } from '../triggers/validation'
+import { TRIGGER_CODE_PATTERN } from '../triggers/validation'
 import { CsvImportError } from './csv-errors'
 import { parseOwnerId } from './owner-ids'
+import { ownerIdProblemText } from '../../shared/owner-id'
 
 export const DEFAULT_MAX_ROWS = 1_000_000
 
@@ -34,6 +35,7 @@ export class RowJudge {
   readonly rows: ImportedRow[] = []
   private total = 0
   private valid = 0
+  private blankLines = 0
   private readonly byReason = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>
   /** code -> ownerTypeId -> ownerId -> line of the first valid row */
   private readonly firstLine = new Map<string, Map<number, Map<number, number>>>()
@@ -94,6 +96,12 @@ export class RowJudge {
     this.rows.push({ line, ownerId, ownerTypeId, code, verdict: 'valid' })
   }
 
+  /** A line with nothing in it (every cell blank): passed over, neither a row nor a skip. A
+   * spreadsheet saved with trailing empty rows would otherwise report them as "empty ID". */
+  blank(): void {
+    this.blankLines++
+  }
+
   /** A row the reader could not split into cells. */
   unreadable(line: number, reason: 'too-long' | 'bad-quotes'): void {
     this.count()
@@ -101,7 +109,9 @@ export class RowJudge {
   }
 
   summary(): ImportSummary {
-    return { total: this.total, valid: this.valid, skipped: this.total - this.valid, byReason: { ...this.byReason } }
+    const summary: ImportSummary = { total: this.total, valid: this.valid, skipped: this.total - this.valid, byReason: { ...this.byReason } }
+    if (this.blankLines > 0) summary.blankLines = this.blankLines
+    return summary
   }
 
   private count(): void {
@@ -170,11 +180,10 @@ export function verdictText(row: ImportedRow): string {
     case 'empty':
       return 'no owner ID in this row'
     case 'not-integer':
-      return `owner ID "${raw}" is not a whole number`
     case 'not-positive':
-      return `owner ID "${raw}" is not greater than 0`
     case 'too-large':
-      return `owner ID "${raw}" is larger than ${MAX_OWNER_ID}, the largest ID the portal stores`
+      // The same words the CLI's --id and the renderer's rule use (electron/shared/owner-id).
+      return ownerIdProblemText(row.verdict, raw)
     case 'unknown-owner-type':
       return `unknown owner type "${raw}"`
     case 'unsupported-owner-type':

@@ -3,13 +3,15 @@
 // string. Only the whitelisted fields of ExportRow are written, whatever else a caller's objects
 // carry, and portal-supplied text is passed through the secret redactor once more.
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, rmSync } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import Papa from 'papaparse'
 import type { CsvSourceLayout, ImportedRow, Outcome, Verification } from '../../shared/domain'
 import { redact } from '../bitrix/redact'
+import { explainWriteError, syncDir } from '../durable-write'
 import { CsvImportError } from './csv-errors'
 import { CsvRowReader, type SourceRow } from './csv-rows'
 import { decodeText, readBytes, type CsvInput } from './csv-source'
@@ -75,12 +77,30 @@ export function skippedExportRow(row: ImportedRow): ExportRow {
 export function verificationText(v: Verification | undefined): string {
   if (!v) return ''
   if (v.state === 'moved') return `moved ${v.from} -> ${v.to}`
-  return v.state === 'unchanged' ? 'unchanged' : 'not found'
+  // A read leaves out items the user may not see: absence is not proof the item does not exist.
+  return v.state === 'unchanged' ? 'unchanged' : 'not found or not visible'
 }
 
 // Cells a spreadsheet would run as a formula (OWASP "CSV injection"). papaparse's own default
-// pattern ends in `.*$` and so misses cells with a line break, e.g. "=1+1\n".
-const FORMULA = /^[=+\-@\t\r]/
+// pattern ends in `.*$` and so misses cells with a line break, e.g. "=1+1\n". A cell that is
+// wholly a number ("-12", "-0,5", "+3.25", "1e-3") cannot run anything, and escaping it would
+// turn a spreadsheet's negative amounts into text: those stay as they are.
+const FORMULA = /^(?![+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?$)[=+\-@\t\r]/
+
+/** The CSV's time columns: in UTC, said in the header, written as "2025-01-02 03:04:05", which
+ * Excel (and LibreOffice, Google Sheets) reads as a date-time in every locale; ISO 8601 with
+ * "T" and "Z" stays text. JSON keeps ISO 8601, which names its zone itself. */
+const CSV_HEADER: Partial<Record<(typeof RESULT_COLUMNS)[number], string>> = {
+  started_at: 'started_at (UTC)',
+  finished_at: 'finished_at (UTC)'
+}
+
+export const CSV_RESULT_HEADER: readonly string[] = RESULT_COLUMNS.map((name) => CSV_HEADER[name] ?? name)
+
+export function spreadsheetTime(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 19).replace('T', ' ')
+}
 const CSV_BATCH_ROWS = 1000
 const FLUSH_CHARS = 64 * 1024
 
@@ -103,14 +123,34 @@ export async function exportResults(
     return counter
   }
   const partial = `${out}.partial`
+  unfinished.add(partial)
+  watchExit()
   try {
-    await pipeline(text, createWriteStream(partial))
+    // flush: the stream fsyncs before it closes, so the renamed file holds every byte (the
+    // stream itself writes the rest of a short write, and fails on a full disk).
+    await pipeline(text, createWriteStream(partial, { flush: true }))
     await rename(partial, out)
+    await syncDir(dirname(out))
     return counter
   } catch (err) {
     await rm(partial, { force: true })
-    throw err
+    throw explainWriteError(err, out)
+  } finally {
+    unfinished.delete(partial)
   }
+}
+
+/** Exports being written right now: a process that exits mid-way (Ctrl-C) removes them, so no
+ * `.partial` file is left behind to be mistaken for results. */
+const unfinished = new Set<string>()
+let watching = false
+
+function watchExit(): void {
+  if (watching) return
+  watching = true
+  process.once('exit', () => {
+    for (const file of unfinished) rmSync(file, { force: true })
+  })
 }
 
 function isAscending(rows: readonly ExportRow[]): boolean {
@@ -130,7 +170,7 @@ async function* render(
   const sourceNames = source?.layout.columns ?? []
   const jsonNames = uniqueNames(sourceNames)
   let buffer = format === 'csv' ? '\uFEFF' : '['
-  let batch: (string | number)[][] = format === 'csv' ? [[...sourceNames, ...RESULT_COLUMNS]] : []
+  let batch: (string | number)[][] = format === 'csv' ? [[...sourceNames, ...CSV_RESULT_HEADER]] : []
   const csvBatch = (): string => {
     const text = batch.length === 0 ? '' : Papa.unparse(batch, { delimiter: ';', newline: '\r\n', escapeFormulae: FORMULA }) + '\r\n'
     batch = []
@@ -167,6 +207,8 @@ async function* render(
 
 function resultCells(row: ExportRow): (string | number)[] {
   const r = resultRecord(row)
+  if (row.startedAt) r.started_at = spreadsheetTime(row.startedAt)
+  if (row.finishedAt) r.finished_at = spreadsheetTime(row.finishedAt)
   return RESULT_COLUMNS.map((name) => r[name] ?? '')
 }
 

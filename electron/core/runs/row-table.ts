@@ -48,6 +48,8 @@ export interface RowRecord {
   outcome: Outcome | 'pending'
   attempts: number
   error?: ErrorInfo
+  /** ms: when the row's last send began (its intent), for the export's started_at. */
+  startedAt?: number
   /** ms */
   finishedAt?: number
   /** Server seconds the trigger took, when the portal said. */
@@ -73,6 +75,7 @@ export class RowTable {
   readonly open: Uint8Array
   private readonly errorId: Int32Array
   private readonly finishedAt: Float64Array
+  private readonly startedAt: Float64Array
   private readonly timeSec: Float32Array
   private readonly stageBefore: Int32Array
   private readonly stageAfter: Int32Array
@@ -95,6 +98,7 @@ export class RowTable {
     this.open = new Uint8Array(size)
     this.errorId = new Int32Array(size).fill(-1)
     this.finishedAt = new Float64Array(size)
+    this.startedAt = new Float64Array(size)
     this.timeSec = new Float32Array(size).fill(Number.NaN)
     this.stageBefore = new Int32Array(size).fill(STAGE_UNREAD)
     this.stageAfter = new Int32Array(size).fill(STAGE_UNREAD)
@@ -174,6 +178,11 @@ export class RowTable {
     if (timeSec !== undefined) this.timeSec[i] = timeSec
   }
 
+  /** The row's send began at `at` (ms): the batch's intent time. */
+  markStarted(i: number, at: number): void {
+    this.startedAt[i] = at
+  }
+
   errorOf(i: number): ErrorInfo | undefined {
     const e = this.errorId[i] as number
     return e < 0 ? undefined : this.errors.values[e]
@@ -214,6 +223,8 @@ export class RowTable {
     if (error) rec.error = error
     const at = this.finishedAt[i] as number
     if (at > 0) rec.finishedAt = at
+    const sentAt = this.startedAt[i] as number
+    if (sentAt > 0) rec.startedAt = sentAt
     const t = this.timeSec[i] as number
     if (!Number.isNaN(t)) rec.timeSec = t
     const v = this.verificationOf(i)

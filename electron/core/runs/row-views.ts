@@ -63,6 +63,7 @@ export function* exportRows(table: RowTable): Generator<ExportRow> {
     }
     if (rec.sourceValue !== undefined) row.sourceValue = rec.sourceValue
     if (rec.verification) row.verification = rec.verification
+    if (rec.startedAt) row.startedAt = new Date(rec.startedAt).toISOString()
     if (rec.finishedAt) row.finishedAt = new Date(rec.finishedAt).toISOString()
     yield row
   }

@@ -3,16 +3,19 @@
 // the source IP's) and per profile and method (the operating budget is per app or webhook), so
 // two runs on one portal pace together instead of tripping each other's limits.
 import { stat } from 'node:fs/promises'
-import type { Outcome } from '../../shared/domain'
-import type { RerunInclude, RowsPage, RowsQuery, RunProgressEvent, RunSummaryView } from '../../shared/ipc'
+import type { RateLimits } from '../../shared/domain'
+import type { RerunInclude, RerunOptions, RerunPreview, RowsPage, RowsQuery, RunOverlap, RunProgressEvent, RunSummaryView } from '../../shared/ipc'
 import { makeClock, type Clock } from '../bitrix/pacing/clock'
-import { OperatingGovernor } from '../bitrix/pacing/operating-governor'
-import { RequestGovernor } from '../bitrix/pacing/request-governor'
+import { CLOUD_OPERATING, OperatingGovernor } from '../bitrix/pacing/operating-governor'
+import { RATE_PRESETS, RequestGovernor } from '../bitrix/pacing/request-governor'
+import { governClient } from '../bitrix/pacing/governed-client'
 import type { BitrixClient } from '../bitrix/types'
 import { CsvImportError } from './csv-errors'
 import { exportResults, type ExportFormat } from './export'
 import { interruptedOutcomes, JournalWriter, type JournalRecord } from './journal'
 import { exportRows, pageRows } from './row-views'
+import { findOverlap, skipDoneRecords, tableRows, type OverlapFound } from './overlap'
+import { nothingToRerun, selectRerunRows } from './rerun-rows'
 import {
   countsOf,
   createRunFolder,
@@ -25,10 +28,15 @@ import {
   storedRunView,
   summarizeRun,
   summaryOf,
-  type LoadedRun
+  type LoadedRun,
+  type UnreadableRun
 } from './run-store'
 import type { PlannedRow, RunMeta, RunProfileRef, RunSettings, RunSpec } from './run-types'
 import { RunSession, type RunHooks } from './runner'
+
+/** Disk space held back while a run is sent, so that on a full disk the answers to batches
+ * already sent and the pause are still journaled (journal.ts, reserveBytes). */
+const JOURNAL_RESERVE_BYTES = 256 * 1024
 
 export interface RunManagerOptions {
   dataDir: string
@@ -63,10 +71,22 @@ export interface RunManager {
   /** Stops sending; rows never sent become not-run. Works on paused and interrupted runs too. */
   cancel(runId: string): Promise<RunSummaryView>
   list(): Promise<RunSummaryView[]>
+  /** Run folders `list` had to leave out (a damaged run.json or planned-rows record), and why. */
+  unreadable(): Promise<UnreadableRun[]>
   get(runId: string): Promise<RunSummaryView>
   rows(query: RowsQuery): Promise<RowsPage>
-  /** A new run from this run's failed rows (and uncertain ones only when asked). */
-  rerun(runId: string, include: RerunInclude): Promise<RunSummaryView>
+  /** A new run from this run's failed rows (and uncertain ones only when asked; uncertain rows
+   * seen to move only with includeMoved), its unchanged rows, or the rows a cancel left unsent. */
+  rerun(runId: string, include: RerunInclude, options?: RerunOptions): Promise<RunSummaryView>
+  /** What rerun would take, for the confirmation. */
+  rerunPreview(runId: string, include: RerunInclude, options?: RerunOptions): Promise<RerunPreview>
+  /** Rows of these planned rows (a run about to be created) already sent by a recent run of the
+   * same trigger kind on the same portal. */
+  overlapOfSpec(spec: RunSpec): Promise<RunOverlap | undefined>
+  /** The same for a created run that was never sent. */
+  overlap(runId: string): Promise<RunOverlap | undefined>
+  /** Marks a never-sent run's already-done rows skipped (with the run that sent each). */
+  skipDone(runId: string): Promise<RunSummaryView>
   /** The whole run from its journal. */
   load(runId: string): Promise<LoadedRun>
   /** Writes the results (one line per row, with the source file's columns when the file is
@@ -78,6 +98,9 @@ export interface RunManager {
   governors(profile: RunProfileRef, settings: Pick<RunSettings, 'rate' | 'operating'>): { request: RequestGovernor; operating: OperatingGovernor }
   /** A run whose rows arrive in chunks (streamed into the journal), e.g. IDs read from the CRM. */
   createStreamedRun(spec: Omit<RunSpec, 'rows'>, rows: AsyncIterable<readonly PlannedRow[]>): Promise<RunSummaryView>
+  /** `client` with its every request through the governors runs of this profile pace by (the
+   * portal's request bucket, the profile's operating budgets): for lookups around a run. */
+  governed(profileId: string, client: BitrixClient, rate?: RateLimits): BitrixClient
   /** Pauses every running run and waits for them (app quit). */
   close(): Promise<void>
 }
@@ -95,6 +118,22 @@ interface ActiveRun {
   done: Promise<RunSummaryView>
 }
 
+/** One key per portal however its address was written (trailing slash, path, case). */
+function portalKey(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
+
+/** The overlap as the contract carries it (without the per-row list). */
+function publicOverlap(found: OverlapFound | undefined): RunOverlap | undefined {
+  if (!found) return undefined
+  const { done: _done, ...overlap } = found
+  return overlap
+}
+
 export function createRunManager(opts: RunManagerOptions): RunManager {
   const clock: Clock = makeClock(opts.now, opts.sleep)
   const { dataDir } = opts
@@ -105,7 +144,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
   let cached: { id: string; bytes: number; loaded: LoadedRun } | undefined
 
   function governorsFor(meta: Pick<RunMeta, 'profile' | 'options'>): { request: RequestGovernor; operating: OperatingGovernor } {
-    const portal = meta.profile.portalUrl
+    const portal = portalKey(meta.profile.portalUrl)
     let request = requestGovernors.get(portal)
     if (!request) requestGovernors.set(portal, (request = new RequestGovernor({ limits: meta.options.rate, clock })))
     else request.setLimits(meta.options.rate)
@@ -113,6 +152,19 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     let operating = operatingGovernors.get(key)
     if (!operating) operatingGovernors.set(key, (operating = new OperatingGovernor({ limits: meta.options.operating, clock })))
     else operating.setLimits(meta.options.operating)
+    return { request, operating }
+  }
+
+  /** The governors for requests outside a run; created with the standard plan's numbers when no
+   * run made them yet (a run then sets its own limits on the same governors, keeping what the
+   * lookups spent). */
+  function lookupGovernors(portalUrl: string, profileId: string, rate: RateLimits = RATE_PRESETS.standard): { request: RequestGovernor; operating: OperatingGovernor } {
+    portalUrl = portalKey(portalUrl)
+    let request = requestGovernors.get(portalUrl)
+    if (!request) requestGovernors.set(portalUrl, (request = new RequestGovernor({ limits: rate, clock })))
+    const key = `${portalUrl}\u0000${profileId}`
+    let operating = operatingGovernors.get(key)
+    if (!operating) operatingGovernors.set(key, (operating = new OperatingGovernor({ limits: CLOUD_OPERATING, clock })))
     return { request, operating }
   }
 
@@ -125,7 +177,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     let client: BitrixClient
     try {
       client = await opts.clientFor(loaded.meta.profile.id)
-      journal = await JournalWriter.open(journalPath(dataDir, runId))
+      journal = await JournalWriter.open(journalPath(dataDir, runId), { reserveBytes: JOURNAL_RESERVE_BYTES })
     } catch (err) {
       await unlock()
       throw err
@@ -205,6 +257,13 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     return loaded
   }
 
+  /** Only a run never sent is compared: once rows went out, the choice was made. */
+  async function overlapOfLoaded(loaded: LoadedRun): Promise<OverlapFound | undefined> {
+    if (loaded.status !== 'ready') throw new RunStateError('Only a run that has not started can skip rows already done.')
+    const { meta } = loaded
+    return findOverlap(dataDir, { runId: meta.id, portalUrl: meta.profile.portalUrl, kind: meta.trigger.kind, rows: tableRows(loaded.replay.table) }, clock.now())
+  }
+
   function liveView(run: ActiveRun): RunSummaryView {
     const progress = run.session.progress()
     const view = summaryOf({ meta: run.loaded.meta, status: progress.status, ...(progress.pauseReason && { pauseReason: progress.pauseReason }) }, progress.counts)
@@ -244,6 +303,11 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
         return run ? liveView(run) : v
       })
     },
+    async unreadable() {
+      const found: UnreadableRun[] = []
+      await listRuns(dataDir, (run) => found.push(run))
+      return found
+    },
     async get(runId) {
       const run = active.get(runId)
       return run ? liveView(run) : storedRunView(dataDir, runId)
@@ -253,18 +317,18 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       const table = run ? run.loaded.replay.table : (await loadCached(query.runId)).replay.table
       return pageRows(table, query)
     },
-    async rerun(runId, include) {
+    async rerun(runId, include, options = {}) {
       const parent = await loadRun(dataDir, runId)
-      const wanted = new Set<Outcome>(include === 'failed+uncertain' ? ['failed', 'uncertain'] : ['failed'])
       const table = parent.replay.table
-      const rows: PlannedRow[] = []
-      for (let r = 0; r < table.rowsLoaded; r++) {
-        const outcome = table.outcomeOf(r)
-        if (outcome !== 'pending' && wanted.has(outcome)) {
-          rows.push({ line: table.line[r] as number, ownerTypeId: table.ownerTypeId[r] as number, ownerId: table.ownerId[r] as number, code: table.code(r), verdict: 'valid' })
-        }
-      }
-      if (rows.length === 0) throw new RunStateError(include === 'failed' ? 'This run has no failed rows.' : 'This run has no failed or uncertain rows.')
+      const selection = selectRerunRows(table, include, options)
+      if (selection.rows === 0) throw new RunStateError(nothingToRerun(include, selection))
+      const rows: PlannedRow[] = selection.indexes.map((r) => ({
+        line: table.line[r] as number,
+        ownerTypeId: table.ownerTypeId[r] as number,
+        ownerId: table.ownerId[r] as number,
+        code: table.code(r),
+        verdict: 'valid'
+      }))
       const { meta } = parent
       const spec: RunSpec = {
         profile: meta.profile,
@@ -279,6 +343,41 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       if (meta.ownerSymbols) spec.ownerSymbols = meta.ownerSymbols
       const created = await createRunFolder(dataDir, spec, clock.now())
       return summarizeRun(dataDir, created.id)
+    },
+    async rerunPreview(runId, include, options = {}) {
+      const run = active.get(runId)
+      const table = run ? run.loaded.replay.table : (await loadCached(runId)).replay.table
+      const { indexes: _indexes, ...preview } = selectRerunRows(table, include, options)
+      return preview
+    },
+    async overlapOfSpec(spec) {
+      const rows = spec.rows.map((r) => ({ ownerTypeId: r.ownerTypeId, ownerId: r.ownerId, code: r.code || spec.trigger.code || '', valid: r.verdict === 'valid' }))
+      return publicOverlap(await findOverlap(dataDir, { portalUrl: spec.profile.portalUrl, kind: spec.trigger.kind, rows }, clock.now()))
+    },
+    async overlap(runId) {
+      const loaded = await loadRun(dataDir, runId)
+      return publicOverlap(await overlapOfLoaded(loaded))
+    },
+    async skipDone(runId) {
+      if (active.has(runId)) throw new RunStateError('This run is already running.')
+      const unlock = await lockRun(dataDir, runId)
+      try {
+        const loaded = await loadRun(dataDir, runId)
+        const found = await overlapOfLoaded(loaded)
+        if (found) {
+          const journal = await JournalWriter.open(journalPath(dataDir, runId))
+          try {
+            await journal.durable(skipDoneRecords(loaded.replay.table, found, clock.now()))
+          } finally {
+            await journal.close()
+          }
+        }
+        const view = summaryOf(loaded, countsOf(loaded.replay.table))
+        await saveSummary(dataDir, view).catch(() => undefined)
+        return view
+      } finally {
+        await unlock()
+      }
     },
     load: (runId) => loadRun(dataDir, runId),
     async export(runId, format, path) {
@@ -301,6 +400,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
       return { rows: written.rows, sourceColumns: false, ...(withoutSource !== undefined && { withoutSource }) }
     },
     isRunning: (runId) => active.has(runId),
+    governed: (profileId, client, rate) => governClient(client, lookupGovernors(client.describe().portalUrl, profileId, rate), clock),
     async close() {
       const runs = [...active.values()]
       for (const run of runs) run.session.pause()

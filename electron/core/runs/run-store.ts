@@ -2,11 +2,12 @@
 // happened) and summary.json (a cache of the counts for the history list, trusted only while
 // the journal has the size it was computed at).
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
-import { uptime } from 'node:os'
-import { join } from 'node:path'
+import { readdir, readFile, rm, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { ErrorInfo } from '../../shared/domain'
+import { ensureDir, writeFileDurable } from '../durable-write'
 import type { IpcError, RunCounts, RunStatus, RunSummaryView } from '../../shared/ipc'
+import { lockHolderIn, takeRunLock } from './run-lock'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
 import type { RowTable } from './row-table'
 import { DEFAULT_SETTINGS, type PlannedRow, type RunMeta, type RunSpec } from './run-types'
@@ -15,10 +16,9 @@ import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
 
 const META_FILE = 'run.json'
 const SUMMARY_FILE = 'summary.json'
-const LOCK_FILE = 'run.lock'
-/** Clock steps and the uptime's rounding must not make a fresh lock look older than the boot. */
-const BOOT_SLACK_MS = 60_000
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,80}$/
+
+export { RunLockedError } from './run-lock'
 
 export function runsDir(dataDir: string): string {
   return join(dataDir, 'runs')
@@ -51,17 +51,16 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
+/** Every byte and an fsync before the rename: a full disk fails here, never leaves half a file. */
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(value, null, 2))
-  await rename(tmp, file)
+  await writeFileDurable(file, JSON.stringify(value, null, 2), 0o644)
 }
 
 /** Creates the run folder with run.json and the journal's planned rows, flushed to disk. */
 export async function createRunFolder(dataDir: string, spec: RunSpec, now: number): Promise<RunMeta> {
   const meta = buildMeta(spec, now, spec.rows.length)
   const dir = runDir(dataDir, meta.id)
-  await mkdir(dir, { recursive: true })
+  await ensureDir(dir)
   const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
   try {
     for (const record of rowRecords(spec.rows)) await journal.append([record])
@@ -85,7 +84,7 @@ export async function createRunFolderStreaming(
 ): Promise<RunMeta> {
   const meta = buildMeta({ ...spec, rows: [] }, now, 0)
   const dir = runDir(dataDir, meta.id)
-  await mkdir(dir, { recursive: true })
+  await ensureDir(dir)
   const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
   let total = 0
   try {
@@ -133,11 +132,32 @@ function buildMeta(spec: RunSpec, now: number, totalRows: number): RunMeta {
 }
 
 export async function readMeta(dataDir: string, runId: string): Promise<RunMeta> {
+  const file = join(runDir(dataDir, runId), META_FILE)
+  let text: string
   try {
-    return JSON.parse(await readFile(join(runDir(dataDir, runId), META_FILE), 'utf8')) as RunMeta
+    text = await readFile(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RunNotFoundError(runId)
     throw err
+  }
+  try {
+    const meta = JSON.parse(text) as RunMeta
+    if (typeof meta !== 'object' || meta === null || typeof meta.totalRows !== 'number' || !meta.profile || !meta.trigger) throw new Error('fields are missing')
+    return meta
+  } catch (err) {
+    throw new RunDamagedError(runId, file, err instanceof Error ? err.message : String(err))
+  }
+}
+
+/** run.json cannot be read: say which file, so it can be restored or the folder removed. */
+export class RunDamagedError extends Error {
+  readonly code = 'RUN_DAMAGED'
+  constructor(
+    readonly runId: string,
+    readonly file: string,
+    reason: string
+  ) {
+    super(`Run ${runId} cannot be read: its file ${file} is damaged (${reason}). Restore it from a backup, or delete the folder ${dirname(file)} to drop the run.`)
   }
 }
 
@@ -202,6 +222,9 @@ export function summaryOf(loaded: Pick<LoadedRun, 'meta' | 'status' | 'pauseReas
   if (meta.trigger.code) view.code = meta.trigger.code
   if (meta.defaultOwnerTypeId !== undefined) view.ownerTypeId = meta.defaultOwnerTypeId
   if (meta.parentRunId) view.parentRunId = meta.parentRunId
+  if (meta.rerunOf) view.rerunOf = meta.rerunOf
+  // A file (by path or as bytes) always has a layout; a pasted list never does.
+  if (!meta.source.layout && !meta.source.path) view.pasted = true
   if (loaded.finishedAt) view.finishedAt = loaded.finishedAt
   if (loaded.pauseReason) view.pauseReason = loaded.pauseReason
   if (loaded.pauseReason && loaded.pauseError) view.pauseError = pauseError(loaded.pauseReason, loaded.pauseError)
@@ -247,8 +270,15 @@ export async function storedRunView(dataDir: string, runId: string): Promise<Run
   return (await lockHolder(dataDir, runId)) === undefined ? view : { ...view, status: 'running' }
 }
 
-/** Every run in the data directory, newest first. Damaged runs are left out, not fatal. */
-export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
+/** A run folder that cannot be listed, and why (the message names the file and what to do). */
+export interface UnreadableRun {
+  id: string
+  message: string
+}
+
+/** Every run in the data directory, newest first. Damaged runs are left out, not fatal; each
+ * one left out is told to `onUnreadable`, so that it does not vanish without a word. */
+export async function listRuns(dataDir: string, onUnreadable?: (run: UnreadableRun) => void): Promise<RunSummaryView[]> {
   let ids: string[]
   try {
     ids = (await readdir(runsDir(dataDir), { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name)
@@ -260,69 +290,22 @@ export async function listRuns(dataDir: string): Promise<RunSummaryView[]> {
   for (const id of ids.sort().reverse()) {
     try {
       views.push(await storedRunView(dataDir, id))
-    } catch {
-      // An unfinished creation (no run.json) or a damaged journal: skip it in the list.
+    } catch (err) {
+      // An unfinished creation (no run.json) is not a run yet; anything else is worth a word.
+      if (!(err instanceof RunNotFoundError)) onUnreadable?.({ id, message: err instanceof Error ? err.message : String(err) })
     }
   }
   return views
 }
 
-export class RunLockedError extends Error {
-  readonly code = 'RUN_LOCKED'
-  constructor(readonly runId: string, readonly pid: number) {
-    super(
-      `Run ${runId} is being sent by another process (pid ${pid}: the desktop app or another b24-triggers). ` +
-        'Pause it there, or wait until it stops, then try again.'
-    )
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** When this machine started (ms), give or take a second. */
-function bootTime(): number {
-  return Date.now() - uptime() * 1000
-}
-
-/** The pid of a live process that holds the run, if any (the app and the CLI share runs). A lock
- * written before the machine started is stale even if its pid now names some other process. */
+/** The pid of a live process that holds the run, if any (the app and the CLI share runs). */
 export async function lockHolder(dataDir: string, runId: string): Promise<number | undefined> {
-  const file = join(runDir(dataDir, runId), LOCK_FILE)
-  try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)])
-    const pid = Number(text)
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined
-    return info.mtimeMs >= bootTime() - BOOT_SLACK_MS && alive(pid) ? pid : undefined
-  } catch {
-    return undefined
-  }
+  return lockHolderIn(runDir(dataDir, runId))
 }
 
 /** Takes the run for this process: two writers would interleave one journal. A lock left by a
- * process that died (a crash, a kill) is taken over. Returns the release function, which leaves
- * alone a lock another process has taken over since. */
+ * process that died (a crash, a kill) is taken over, atomically (run-lock.ts). Returns the
+ * release function. */
 export async function lockRun(dataDir: string, runId: string): Promise<() => Promise<void>> {
-  const file = join(runDir(dataDir, runId), LOCK_FILE)
-  const mine = String(process.pid)
-  for (let tries = 0; ; tries++) {
-    try {
-      await writeFile(file, mine, { flag: 'wx' })
-      return async () => {
-        const holder = await readFile(file, 'utf8').catch(() => undefined)
-        if (holder === mine) await unlink(file).catch(() => undefined)
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw err
-      const holder = await lockHolder(dataDir, runId)
-      if (holder !== undefined) throw new RunLockedError(runId, holder)
-      await unlink(file).catch(() => undefined)
-    }
-  }
+  return takeRunLock(runDir(dataDir, runId), runId)
 }

@@ -9,8 +9,10 @@
 //   journal   the batch's intent is on disk before it is sent; outcomes follow.
 // Answers are sorted per row (DESIGN.md, Outcomes): a label's result → succeeded; its error →
 // failed (definite), uncertain (ambiguous: INTERNAL_SERVER_ERROR...), or back into the queue as
-// a single row when the portal guarantees it did not run (QUERY_LIMIT_EXCEEDED,
-// OPERATION_TIME_LIMIT), up to `maxAttempts` sends; a label missing from the answer →
+// a single row when the portal guarantees it did not run: QUERY_LIMIT_EXCEEDED up to
+// `maxAttempts` sends, OPERATION_TIME_LIMIT without using an attempt (the row waits for the
+// budget). What a call cost the budget comes from pacing/server-cost.ts (never a whole-second
+// `start`'s padding); a label missing from the answer →
 // uncertain. Envelope failures: retry-safe → the whole batch is pending again; ambiguous
 // (timeout, reset, HTML, 5xx without a code) → every row uncertain, never re-sent; run-fatal
 // (auth, ACCESS_DENIED, unregistered trigger...) → rows pending again and the run pauses with
@@ -23,12 +25,15 @@ import { isBitrixError } from '../bitrix/errors'
 import type { Clock } from '../bitrix/pacing/clock'
 import type { OperatingGovernor, OperatingReservation } from '../bitrix/pacing/operating-governor'
 import type { RequestGovernor } from '../bitrix/pacing/request-governor'
+import { ServerCostModel } from '../bitrix/pacing/server-cost'
 import { plainMessage } from '../bitrix/plain-message'
+import { writeFailureReason } from '../durable-write'
 import type { BatchItemResult, BatchResponse, BitrixClient } from '../bitrix/types'
 import { rowLabel, triggerCommand, triggerMethod } from './commands'
 import { interruptedOutcomes, type JournalRecord, type JournalWriter, type ReplayedRun } from './journal'
 import { BatchPlanner } from './planner'
 import { ProgressMeter } from './progress'
+import { estimateEta, type EtaInputs } from './eta'
 import type { RowTable } from './row-table'
 import { countsOf, pauseError } from './run-store'
 import type { RunMeta } from './run-types'
@@ -109,6 +114,8 @@ export class RunSession {
   private readonly method: string
   private readonly meter: ProgressMeter
   private readonly waker = new Waker()
+  /** What each call really cost the operating budget (never a whole-second start's padding). */
+  private readonly costs = new ServerCostModel()
   private readonly inFlight = new Set<Promise<void>>()
   private batchesInFlight = 0
   private nextBatch: number
@@ -153,11 +160,18 @@ export class RunSession {
   async run(): Promise<SessionEnd> {
     const { journal, replay, clock, meta } = this.deps
     const started = clock.now()
-    await journal.durable([
-      ...interruptedOutcomes(replay, started),
-      { t: 'state', state: replay.everSent || replay.lastState ? 'resumed' : 'started', at: started }
-    ])
+    try {
+      await journal.durable([
+        ...interruptedOutcomes(replay, started),
+        { t: 'state', state: replay.everSent || replay.lastState ? 'resumed' : 'started', at: started }
+      ])
+    } catch (err) {
+      // Nothing was sent: the run stays as it was, resumable once the disk takes writes again.
+      this.status = 'paused'
+      return { status: 'paused', reason: writeFailureReason(err) }
+    }
     replay.interrupted = []
+    replay.damagedRows = []
     if (meta.options.verify) this.queueVerifyAfterFromJournal()
     this.emit(true)
 
@@ -188,6 +202,19 @@ export class RunSession {
     const { journal, clock } = this.deps
     const at = clock.now()
     let end: SessionEnd
+    if (journal.failed) {
+      // The journal refused a write (a full disk): nothing more can be recorded, and what is on
+      // disk is what the next session resumes from.
+      end = { status: 'paused', reason: writeFailureReason(journal.failed) }
+      this.status = 'paused'
+      this.emit(true)
+      return end
+    }
+    if (this.stopping?.kind === 'pause' && this.stopping.reason === undefined && this.everyRowDone()) {
+      // Paused by the user (Ctrl-C) just as the last batch answered: nothing is left to resume.
+      // A pause on a run-wide error stays a pause, so its message is not lost.
+      this.stopping = undefined
+    }
     if (this.stopping?.kind === 'cancel') {
       const rows = this.planner.drain()
       const records: JournalRecord[] = rows.map((row) => ({ t: 'outcome', row, outcome: 'not-run', attempt: this.table.attempts[row] as number, at }))
@@ -200,10 +227,18 @@ export class RunSession {
     } else {
       end = { status: 'finished' }
     }
-    await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
+    try {
+      await journal.durable([{ t: 'state', state: end.status, at, ...(end.reason !== undefined && { reason: end.reason }), ...(end.error && { error: end.error }) }])
+    } catch (err) {
+      end = { status: 'paused', reason: writeFailureReason(err) }
+    }
     this.status = end.status
     this.emit(true)
     return end
+  }
+
+  private everyRowDone(): boolean {
+    return this.table.counts().pending === 0 && this.afterQueue.length === 0
   }
 
   // ---- planning ----
@@ -267,10 +302,14 @@ export class RunSession {
   }
 
   private track(p: Promise<void>): void {
-    const tracked = p.catch((err: unknown) => this.pause(`Internal error: ${err instanceof Error ? err.message : String(err)}`)).finally(() => {
-      this.inFlight.delete(tracked)
-      this.waker.wake()
-    })
+    const tracked = p
+      .catch((err: unknown) =>
+        this.pause(this.deps.journal.failed ? writeFailureReason(this.deps.journal.failed) : `Internal error: ${err instanceof Error ? err.message : String(err)}`)
+      )
+      .finally(() => {
+        this.inFlight.delete(tracked)
+        this.waker.wake()
+      })
     this.inFlight.add(tracked)
   }
 
@@ -282,13 +321,24 @@ export class RunSession {
     try {
       const commands = rows.map((r) => triggerCommand(meta, this.table, r))
       await hooks?.beforeIntent?.(batch, rows)
-      await journal.durable([{ t: 'intent', batch, rows, at: clock.now() }])
+      const sentAt = clock.now()
+      try {
+        await journal.intent([{ t: 'intent', batch, rows, at: sentAt }])
+      } catch (err) {
+        // The intent is not on disk in full: nothing is sent, the rows stay pending, and the run
+        // pauses until the disk takes writes again.
+        this.planner.giveBack(rows)
+        this.pause(writeFailureReason(err))
+        return
+      }
       for (const r of rows) {
         this.table.open[r] = 1
         this.table.attempts[r] = Math.min(255, (this.table.attempts[r] as number) + 1)
+        this.table.markStarted(r, sentAt)
       }
       await hooks?.afterIntent?.(batch, rows)
       const t0 = clock.now()
+      const ticket = this.costs.sent(this.method)
       let answer: BatchResponse
       try {
         answer = await client.batch(commands, { halt: false })
@@ -297,7 +347,7 @@ export class RunSession {
         return
       }
       this.learnLatency(clock.now() - t0, rows.length)
-      await this.onAnswer(batch, rows, reservation, answer, clock.now() - t0)
+      await this.onAnswer(batch, rows, reservation, answer, clock.now() - t0, ticket)
     } finally {
       // Settled or released above; if an internal error cut in, give the budget back.
       reservation.release()
@@ -306,7 +356,7 @@ export class RunSession {
     }
   }
 
-  private async onAnswer(batch: number, rows: number[], reservation: OperatingReservation, answer: BatchResponse, wallMs: number): Promise<void> {
+  private async onAnswer(batch: number, rows: number[], reservation: OperatingReservation, answer: BatchResponse, wallMs: number, ticket: number): Promise<void> {
     const { clock, request, operating, meta, journal } = this.deps
     request.onAccepted()
     this.transientFailures = 0
@@ -314,7 +364,14 @@ export class RunSession {
     const byLabel = new Map<string, BatchItemResult>(answer.items.map((item) => [item.label, item]))
     const records: JournalRecord[] = []
     const requeue: number[] = []
+    /** Rows the budget refused: they did not run, so the send does not count against them. */
+    const budgetRefused: number[] = []
+    // The run already paused on a run-wide error: rows of batches still in flight that got the
+    // same answer did not run, and go back to pending, so the error costs one batch, not four.
+    const pausedOn = this.stopping?.kind === 'pause' ? this.stopping.error : undefined
+    const unrun: number[] = []
     const costs: number[] = []
+    const costOf = this.costs.answered(this.method, ticket, ...ranTimes(answer.items, rows.length), wallMs / 1000, rows.length)
     let unmeasured = 0
     let counters: RestTime | undefined
     let budgetHit = false
@@ -329,7 +386,7 @@ export class RunSession {
       const item = byLabel.get(rowLabel(r))
       const time = item && item.state !== 'absent' ? item.time : undefined
       if (time?.operating !== undefined) counters = time
-      const cost = time?.duration !== undefined ? Math.max(time.duration, time.processing ?? 0) : undefined
+      const cost = costOf(time)
       if (!item || item.state === 'absent') {
         settle(r, 'uncertain', NO_ANSWER)
         unmeasured++
@@ -341,10 +398,19 @@ export class RunSession {
         const error = item.error
         if (error.kind === 'retry-safe') {
           // Rejected before it ran: no cost, and a later batch may carry it.
-          if (error.code.toUpperCase() === 'OPERATION_TIME_LIMIT') budgetHit = true
+          if (error.code.toUpperCase() === 'OPERATION_TIME_LIMIT') {
+            // The budget guarantees nothing ran: the row waits for the budget, however often.
+            budgetHit = true
+            budgetRefused.push(r)
+            continue
+          }
           if (error.code.toUpperCase() === 'QUERY_LIMIT_EXCEEDED') rateHit = true
           if ((this.table.attempts[r] as number) >= meta.options.maxAttempts) settle(r, 'failed', error)
           else requeue.push(r)
+          continue
+        }
+        if (error.kind === 'run-fatal' && pausedOn && sameError(pausedOn, error)) {
+          unrun.push(r)
           continue
         }
         if (error.kind === 'run-fatal') fatal ??= error
@@ -355,7 +421,8 @@ export class RunSession {
     }
     // Without per-command timings, the batch's own duration spread over its commands.
     if (costs.length === 0 && unmeasured > 0) {
-      const total = answer.time?.duration ?? wallMs / 1000
+      // Never more than the wall time: a whole-second start pads the envelope's duration.
+      const total = Math.min(answer.time?.duration ?? Infinity, wallMs / 1000)
       costs.push(...Array<number>(unmeasured).fill(total / unmeasured))
       unmeasured = 0
     }
@@ -370,11 +437,29 @@ export class RunSession {
     if (requeue.length > 0) {
       records.push({ t: 'release', batch, rows: requeue, counted: true, at })
       for (const r of requeue) this.table.open[r] = 0
-      this.planner.giveBack(requeue)
     }
-    await journal.append(records)
-    this.rowsDone(rows.length - requeue.length, rows.filter((r) => !requeue.includes(r)))
+    if (budgetRefused.length > 0) {
+      records.push({ t: 'release', batch, rows: budgetRefused, counted: false, at })
+      for (const r of budgetRefused) {
+        this.table.open[r] = 0
+        this.table.attempts[r] = Math.max(0, (this.table.attempts[r] as number) - 1)
+      }
+    }
+    if (unrun.length > 0) {
+      records.push({ t: 'release', batch, rows: unrun, counted: false, at, error: pausedOn })
+      for (const r of unrun) {
+        this.table.open[r] = 0
+        this.table.attempts[r] = Math.max(0, (this.table.attempts[r] as number) - 1)
+      }
+    }
+    const back = [...budgetRefused, ...requeue, ...unrun]
+    if (back.length > 0) this.planner.giveBack(back)
+    // Paused before the journal write yields, so answers arriving meanwhile see the pause.
     if (fatal) this.pause(plainMessage(fatal), fatal)
+    await journal.append(records)
+    const returned = new Set(back)
+    const settled = rows.filter((r) => !returned.has(r))
+    this.rowsDone(settled.length, settled)
   }
 
   private async onEnvelopeError(batch: number, rows: number[], reservation: OperatingReservation, error: ErrorInfo): Promise<void> {
@@ -472,6 +557,8 @@ export class RunSession {
     const { client, request, operating, journal } = this.deps
     try {
       let answer: BatchResponse
+      const t0 = this.deps.clock.now()
+      const ticket = this.costs.sent(READ_METHOD)
       try {
         answer = await client.batch(read.commands, { halt: false })
       } catch (err) {
@@ -488,7 +575,9 @@ export class RunSession {
         return
       }
       request.onAccepted()
-      const outcome = applyStageRead(this.table, read, answer.items)
+      const wallSec = (this.deps.clock.now() - t0) / 1000
+      const costOf = this.costs.answered(READ_METHOD, ticket, ...ranTimes(answer.items, read.commands.length), wallSec, read.commands.length)
+      const outcome = applyStageRead(this.table, read, answer.items, costOf)
       reservation.settle(outcome.costs, Math.max(0, read.commands.length - outcome.costs.length))
       const counters = answer.items.map((i) => (i.state === 'absent' ? undefined : i.time)).filter((t) => t?.operating !== undefined).pop()
       operating.observe(READ_METHOD, counters)
@@ -554,16 +643,37 @@ export class RunSession {
       event.waitingUntil = waitingUntil
       event.binding = 'operating'
     }
-    // When the budget binds, the recent rate swings between bursts and waits: the rate the
-    // window sustains is the better guide.
-    const sustained = operating.state(this.method).sustainedCallsPerSec
-    const pace = event.binding === 'operating' && sustained !== undefined ? sustained : rate
-    if (counts.pending > 0 && pace > 0) event.etaSeconds = Math.round(counts.pending / pace)
+    // From the model of the limits (eta.ts), not the speed so far: the opening burst is far
+    // faster than what the rate and the operating budget sustain.
+    const eta = estimateEta(this.etaInputs(counts.pending))
+    if (eta && Number.isFinite(eta.seconds)) event.etaSeconds = Math.round(eta.seconds)
     if (this.stopping?.kind === 'pause' && this.stopping.reason) {
       event.pauseReason = this.stopping.reason
       if (this.stopping.error) event.pauseError = pauseError(this.stopping.reason, this.stopping.error)
     }
     return event
+  }
+
+  private etaInputs(pendingRows: number): EtaInputs {
+    const { operating, request, meta, clock } = this.deps
+    const budget = operating.state(this.method)
+    const bucket = request.state()
+    const blockedUntil = operating.waitingUntil(this.method)
+    return {
+      pendingRows,
+      costSec: budget.costSec,
+      rowsPerRequest: this.batchTarget(),
+      request: { tokens: bucket.tokens, drainPerSec: bucket.effectiveDrainPerSec },
+      operating: {
+        capSec: budget.capSec,
+        usedSec: budget.usedSec,
+        windowSec: meta.options.operating.windowSec,
+        expiries: operating.expiries(this.method),
+        ...(blockedUntil !== undefined && { blockedForSec: Math.max(0, (blockedUntil - clock.now()) / 1000) })
+      },
+      ...(this.wallPerRowSec !== undefined && { wallSecPerRow: this.wallPerRowSec }),
+      concurrency: Math.max(1, meta.options.maxInFlight)
+    }
   }
 
   private emit(force: boolean): void {
@@ -574,6 +684,24 @@ export class RunSession {
       // A listener's failure must not stop the run.
     }
   }
+}
+
+/** The `time` blocks of the commands that ran, and how many ran (a command the portal refused
+ * before running it, 429 or 503, did not). */
+function ranTimes(items: readonly BatchItemResult[], sent: number): [RestTime[], number] {
+  const times: RestTime[] = []
+  let refused = 0
+  for (const item of items) {
+    if (item.state === 'absent') continue
+    if (item.time) times.push(item.time)
+    if (item.state !== 'ok' && item.error.kind === 'retry-safe') refused++
+  }
+  return [times, Math.max(0, sent - refused)]
+}
+
+/** The same run-wide answer: same code and text (an unregistered trigger has an empty code). */
+function sameError(a: ErrorInfo, b: ErrorInfo): boolean {
+  return a.code.toUpperCase() === b.code.toUpperCase() && a.description === b.description
 }
 
 function errorInfo(err: unknown): ErrorInfo {

@@ -3,6 +3,7 @@
 // row reports moved FROM -> TO, unchanged, or not found. Reads are crm.item.list commands with
 // an id filter (50 ids each, 50 commands per batch: 2,500 rows per request), built and parsed by
 // the trigger service's stage-read helpers; the runner sends them through the same governors.
+import type { RestTime } from '../../shared/domain'
 import type { BatchCommand, BatchItemResult } from '../bitrix/types'
 import { isPossibleSpaId } from '../triggers/owner-types'
 import {
@@ -69,15 +70,22 @@ export interface StageReadOutcome {
   costs: number[]
 }
 
-/** Applies a read batch's answer to the table and returns the journal records for it. */
-export function applyStageRead(table: RowTable, read: StageRead, items: readonly BatchItemResult[]): StageReadOutcome {
+/** Applies a read batch's answer to the table and returns the journal records for it. `costOf`
+ * turns a command's `time` into the operating seconds it cost (see pacing/server-cost.ts: never
+ * a whole-second start's padding). */
+export function applyStageRead(
+  table: RowTable,
+  read: StageRead,
+  items: readonly BatchItemResult[],
+  costOf: (time: RestTime | undefined) => number | undefined
+): StageReadOutcome {
   const out: StageReadOutcome = { records: [], unknown: [...read.unreadable], costs: [] }
   const t = read.when === 'before' ? 'verify-before' : 'verify-after'
   const byType = new Map<number, ReturnType<typeof parseStageReadResults>>()
   for (const part of read.parts) byType.set(part.ownerTypeId, parseStageReadResults(part.commands, items))
   for (const item of items) {
-    const time = 'time' in item ? item.time : undefined
-    if (time?.duration !== undefined) out.costs.push(Math.max(time.duration, time.processing ?? 0))
+    const cost = costOf('time' in item ? item.time : undefined)
+    if (cost !== undefined) out.costs.push(cost)
   }
   for (const r of read.rows) {
     const parsed = byType.get(table.ownerTypeId[r] as number)

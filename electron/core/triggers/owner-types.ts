@@ -1,7 +1,8 @@
 // CRM owner types (OWNER_TYPE_ID): which ones a trigger can act on, read from the portal
 // (crm.enum.ownertype + crm.type.list) or, offline, from the built-in list below.
 // Which types support triggers follows crm BaseTrigger::isSupported (reference §6): leads, deals,
-// quotes, both invoices, orders, smart documents, and SPAs with automation AND stages enabled.
+// quotes, the new invoice, orders, smart documents, and SPAs with automation AND stages enabled.
+// The old invoice (5) no longer runs automation (crm 22.1800, current-cloud.md).
 // For anything else the portal answers `true` and does nothing.
 import { z } from 'zod'
 import type { OwnerType } from '../../shared/domain'
@@ -23,7 +24,7 @@ export interface OwnerTypeCatalog {
 }
 
 const FAN_OUT_IDS = new Set([3, 4])
-const TRIGGER_IDS = new Set([1, 2, 5, 7, 14, 31, 36])
+const TRIGGER_IDS = new Set([1, 2, 7, 14, 31, 36])
 
 // Ids and codes from CCrmOwnerType / CCrmOwnerTypeAbbr; names as crm.enum.ownertype gives them
 // in English. Types without automation are listed too so that they get a precise rejection.

@@ -34,6 +34,8 @@ export interface ExecuteTiming {
   /** Measured here, request to answer. */
   wallMs: number
   /** The portal's own figures (seconds), when it sent them. */
+  /** The portal's `time.start`: whole seconds on current portals (then `duration` is only an upper bound). */
+  start?: number
   duration?: number
   processing?: number
   operating?: number
@@ -263,6 +265,7 @@ function rejected(issues: ValidationIssue[]): ExecuteResult {
 
 function timing(wallMs: number, time?: RestTime): ExecuteTiming {
   const out: ExecuteTiming = { wallMs: Math.round(wallMs) }
+  if (time?.start !== undefined) out.start = time.start
   if (time?.duration !== undefined) out.duration = time.duration
   if (time?.processing !== undefined) out.processing = time.processing
   if (time?.operating !== undefined) out.operating = time.operating

@@ -3,6 +3,7 @@
 // nothing (unsupported owner types), so catching them here gives every row a precise reason.
 // Each issue has a stable `code` (the renderer translates by it) and an English `message`.
 import type { OwnerType } from '../../shared/domain'
+import { MAX_OWNER_ID, parseOwnerId } from '../../shared/owner-id'
 import { isPossibleSpaId, ownerTypeLabel, resolveOwnerType, STATIC_CATALOG, STATIC_OWNER_TYPES, type OwnerTypeCatalog } from './owner-types'
 
 export type IssueSeverity = 'error' | 'warning'
@@ -18,6 +19,7 @@ export type IssueCode =
   | 'owner-type-unknown'
   | 'owner-type-unverified'
   | 'owner-type-unsupported'
+  | 'owner-type-retired'
   | 'owner-type-fan-out'
   | 'owner-type-spa-disabled'
   | 'owner-type-spa-unverified'
@@ -39,7 +41,7 @@ export interface ValidationIssue {
 /** The portal's mask (#^[a-z0-9\.\-_]+$#i, reference §1.1). */
 export const TRIGGER_CODE_PATTERN = /^[a-z0-9.\-_]+$/i
 /** OWNER_ID is an int column; larger values can never name an item. */
-export const MAX_OWNER_ID = 2_147_483_647
+export { MAX_OWNER_ID }
 
 export function hasErrors(issues: readonly ValidationIssue[]): boolean {
   return issues.some((i) => i.severity === 'error')
@@ -95,12 +97,22 @@ export function checkOwnerId(raw: unknown): OwnerIdCheck {
   if (typeof raw === 'number') {
     value = raw
   } else if (typeof raw === 'string') {
+    // Text goes through the same rule as a CSV cell (electron/shared/owner-id), so a typed ID
+    // and a spreadsheet ID are refused for the same reasons.
     const text = raw.trim()
-    if (text === '') return { ok: false, issue: issue('ownerId', 'owner-id-empty', 'The item ID is empty.') }
-    if (!/^[-+]?\d+$/.test(text)) {
+    const parsed = parseOwnerId(text)
+    if (parsed.ok) return { ok: true, value: parsed.id }
+    if (parsed.reason === 'empty') return { ok: false, issue: issue('ownerId', 'owner-id-empty', 'The item ID is empty.') }
+    if (parsed.reason === 'not-integer') {
       return { ok: false, issue: issue('ownerId', 'owner-id-not-integer', `The item ID "${text}" is not a whole number.`, { value: text }) }
     }
-    value = Number(text)
+    if (parsed.reason === 'not-positive') {
+      return { ok: false, issue: issue('ownerId', 'owner-id-not-positive', `The item ID must be greater than 0 (got ${text}).`, { value: text }) }
+    }
+    return {
+      ok: false,
+      issue: issue('ownerId', 'owner-id-too-large', `The item ID ${text} is larger than any ID the portal can store (${MAX_OWNER_ID}).`, { value: text })
+    }
   } else {
     return { ok: false, issue: issue('ownerId', 'owner-id-empty', 'The item ID is empty.') }
   }
@@ -166,6 +178,9 @@ function spaIdOf(text: string): number | undefined {
   return short ? parseInt(short[1] as string, 16) : undefined
 }
 
+/** The old invoice: still defined, but since crm 22.1800 automation does not run on it. */
+const OLD_INVOICE = 5
+
 function supportIssues(type: OwnerType, catalog: OwnerTypeCatalog): ValidationIssue[] {
   const label = ownerTypeLabel(type)
   const params = { id: type.id, name: type.name }
@@ -174,7 +189,7 @@ function supportIssues(type: OwnerType, catalog: OwnerTypeCatalog): ValidationIs
       issue(
         'ownerTypeId',
         'owner-type-fan-out',
-        `${label} has no triggers of its own: the portal fires the trigger for the items linked to it (deals, orders, smart-process items), possibly several.`,
+        `${label} has no triggers of its own: the portal fires the trigger for ONE linked deal (the most recently modified one still in progress), plus the linked orders and smart-process items; the other deals of this ${type.id === 3 ? 'contact' : 'company'} do not move.`,
         params,
         'warning'
       )
@@ -203,6 +218,16 @@ function supportIssues(type: OwnerType, catalog: OwnerTypeCatalog): ValidationIs
       ]
     }
     return []
+  }
+  if (type.id === OLD_INVOICE) {
+    return [
+      issue(
+        'ownerTypeId',
+        'owner-type-retired',
+        `${label}: automation no longer runs on old invoices (crm 22.1800 and later), so the portal would answer true and do nothing. Use the new invoice (type 31, SMART_INVOICE).`,
+        params
+      )
+    ]
   }
   if (!type.supportsTriggers) {
     return [
@@ -250,8 +275,9 @@ export interface CheckedWebhookTrigger {
 }
 
 /** Checks for firing an incoming-webhook trigger (crm.automation.trigger, target = TYPENAME_ID).
- * The portal splits `target` on "_" and reads only the first two parts, so types whose symbol
- * contains "_" (SMART_INVOICE, SMART_DOCUMENT, DYNAMIC_177...) can never be targeted this way. */
+ * The portal splits `target` on its LAST "_" (proxy.php since 2022), so SMART_INVOICE_5 is type
+ * 31, item 5. Webhook triggers do not act on smart processes at all (webhooktrigger.php:
+ * areDynamicTypesSupported() is false): the portal would answer true and do nothing. */
 export function validateWebhookTrigger(
   input: { code: string; ownerType: string | number; ownerId: unknown },
   catalog: OwnerTypeCatalog = STATIC_CATALOG
@@ -261,22 +287,14 @@ export function validateWebhookTrigger(
   const type = checkOwnerType(input.ownerType, catalog)
   const owner = checkOwnerId(input.ownerId)
   if (!owner.ok) issues.push(owner.issue)
-  if (type.type && type.type.symbol.includes('_')) {
+  const spaId = type.type?.isSmartProcess ? type.type.id : !type.type && type.id !== undefined ? type.id : undefined
+  if (spaId !== undefined) {
     issues.push(
       issue(
         'ownerTypeId',
         'owner-type-target-unsupported',
-        `${ownerTypeLabel(type.type)} cannot be targeted by an incoming-webhook trigger: the portal reads target "${type.type.symbol}_<id>" as type "${type.type.symbol.split('_')[0]}". Use an app trigger (OAuth profile) instead.`,
-        { id: type.type.id, name: type.type.name, symbol: type.type.symbol }
-      )
-    )
-  } else if (!type.type && type.id !== undefined) {
-    issues.push(
-      issue(
-        'ownerTypeId',
-        'owner-type-target-unsupported',
-        `Smart processes cannot be targeted by an incoming-webhook trigger (target DYNAMIC_${type.id}_<id> is not understood by the portal). Use an app trigger instead.`,
-        { id: type.id }
+        `Incoming-webhook triggers do not work on smart processes (type ${spaId}): the portal would answer true and do nothing. Use an app trigger (OAuth profile) instead.`,
+        { id: spaId, ...(type.type && { name: type.type.name, symbol: type.type.symbol }) }
       )
     )
   } else {

@@ -23,6 +23,14 @@ export class IpcRefusal extends Error {
   }
 }
 
+/** A new portal profile the portal itself refused on its first connection test: it was not kept. */
+export class ConnectionRefusedError extends Error {
+  constructor(readonly error: IpcError) {
+    super(error.message)
+    this.name = 'ConnectionRefusedError'
+  }
+}
+
 const PROFILE_CODES: Record<ProfileErrorCode | ProfileStoreErrorCode, string> = {
   'invalid-input': 'VALIDATION',
   invalid: 'VALIDATION',
@@ -49,6 +57,7 @@ export function toIpcError(err: unknown): IpcError {
     if (err.description) error.portalText = redact(err.description)
     return error
   }
+  if (err instanceof ConnectionRefusedError) return { ...err.error, message: redact(err.error.message), ...(err.error.portalText && { portalText: redact(err.error.portalText) }) }
   if (err instanceof IpcRefusal) return { code: err.code, message: redact(err.message) }
   if (err instanceof ProfileError || err instanceof ProfileStoreError) {
     return { code: PROFILE_CODES[err.code], message: redact(err.message) }

@@ -21,6 +21,8 @@ export interface IpcWiring {
   ready: Promise<void>
   /** Pauses what is running and waits for the journals to settle. Call before quitting. */
   close(): Promise<void>
+  /** Runs sending right now. */
+  runningRuns(): number
 }
 
 export function registerIpc<E>(ipc: IpcLike<E>, deps: IpcDeps<E>): IpcWiring {
@@ -57,6 +59,7 @@ export function registerIpc<E>(ipc: IpcLike<E>, deps: IpcDeps<E>): IpcWiring {
 
   return {
     ready: runs.ready,
-    close: () => runs.close()
+    close: () => runs.close(),
+    runningRuns: () => runs.runningRuns()
   }
 }

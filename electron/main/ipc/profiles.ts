@@ -1,6 +1,7 @@
 // profiles.*: portal profiles, the OAuth sign-in, and the connection test.
 import type { ConnectionReport } from '../../shared/ipc'
 import type { CoreContext } from './context'
+import { ConnectionRefusedError } from './errors'
 import { codeFromCallback, isCallbackFor, newState } from './sign-in'
 import type { HandlerMap, IpcDeps } from './types'
 
@@ -16,7 +17,25 @@ export function profileHandlers<E>(ctx: CoreContext, deps: IpcDeps<E>): HandlerM
   const { profiles } = ctx
   return {
     'profiles.list': () => profiles.list(),
-    'profiles.addWebhook': (req) => profiles.addWebhookProfile(req),
+    // Tested before the admin hears "Portal added": a wrong secret, a deleted webhook or a user
+    // without access would otherwise sit in the list looking usable. Only a portal's own refusal
+    // undoes the add; a network fault says nothing about the webhook, so the profile stays and
+    // its card shows the failed test.
+    async 'profiles.addWebhook'(req) {
+      const profile = await profiles.addWebhookProfile(req)
+      const report = await (await ctx.triggersFor(profile.id)).checkConnection().catch(() => null)
+      if (report && !report.ok && (report.error.kind === 'definite' || report.error.kind === 'run-fatal')) {
+        await profiles.remove(profile.id).catch(() => undefined)
+        ctx.forget(profile.id)
+        throw new ConnectionRefusedError({
+          code: report.error.code,
+          message: `The portal refused this webhook, so it was not added: ${report.message}`,
+          kind: report.error.kind,
+          ...(report.error.description && { portalText: report.error.description })
+        })
+      }
+      return profile
+    },
     'profiles.addOAuth': (req) =>
       profiles.addOAuthProfile({
         name: req.name,

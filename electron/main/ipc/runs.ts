@@ -7,7 +7,20 @@ import type { CoreContext } from './context'
 import type { CsvWiring } from './csv'
 import type { HandlerMap, IpcDeps } from './types'
 
-type RunChannels = 'runs.create' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel' | 'runs.list' | 'runs.get' | 'runs.rows' | 'runs.rerun' | 'runs.export'
+type RunChannels =
+  | 'runs.create'
+  | 'runs.start'
+  | 'runs.pause'
+  | 'runs.resume'
+  | 'runs.cancel'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rows'
+  | 'runs.rerun'
+  | 'runs.export'
+  | 'runs.rerunPreview'
+  | 'runs.overlap'
+  | 'runs.skipDone'
 
 export interface RunWiring {
   handlers: HandlerMap<RunChannels>
@@ -17,6 +30,8 @@ export interface RunWiring {
   launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView>
   ready: Promise<void>
   close(): Promise<void>
+  /** Runs sending right now (the quit guard asks before stopping them). */
+  runningRuns(): number
 }
 
 function exportName(run: RunSummaryView, format: 'csv' | 'json'): string {
@@ -28,8 +43,11 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
   const manager = createRunManager({ dataDir: deps.dataDir, clientFor: (profileId) => ctx.profiles.clientFor(profileId) })
   const onProgress = { onProgress: (event: RunProgressEvent) => deps.emit('runs.progress', event) }
 
+  const launched = new Set<string>()
+
   async function launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView> {
     const handle = await manager[how](runId, onProgress)
+    launched.add(runId)
     handle.done.then(
       (ended) => deps.runEnded?.(ended),
       (err: unknown) => deps.logger?.error(`run ${runId} stopped with an error`, err)
@@ -49,6 +67,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
     manager,
     launch,
     close: () => manager.close(),
+    runningRuns() {
+      for (const id of launched) if (!manager.isRunning(id)) launched.delete(id)
+      return launched.size
+    },
     handlers: {
       'runs.create': async (req) => manager.createRun((await csv.plan(req)).spec),
       'runs.start': (runId) => launch(runId, 'start'),
@@ -58,7 +80,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
       'runs.list': () => manager.list(),
       'runs.get': (runId) => manager.get(runId),
       'runs.rows': (query) => manager.rows(query),
-      'runs.rerun': (runId, include) => manager.rerun(runId, include),
+      'runs.rerun': (runId, include, options) => manager.rerun(runId, include, options),
+      'runs.rerunPreview': (runId, include, options) => manager.rerunPreview(runId, include, options),
+      'runs.overlap': async (runId) => (await manager.overlap(runId)) ?? null,
+      'runs.skipDone': (runId) => manager.skipDone(runId),
       async 'runs.export'(runId, format) {
         const path = await deps.dialogs.saveExport(exportName(await manager.get(runId), format))
         if (!path) return null

@@ -5,10 +5,14 @@
 // explains them in words an admin understands; these schemas only guard types and sizes.
 import { z } from 'zod'
 import type { ApiHandlers, ApiMethod } from '../../shared/ipc'
+import { CUSTOM_LIMITS, type NumberRange } from '../../shared/run-limits'
 
 const MAX_TEXT = 200
 const MAX_URL = 2048
 /** A CSV of thousands of IDs is well under this; anything larger is not a trigger list. */
+const rerunInclude = z.enum(['failed', 'failed+uncertain', 'unchanged', 'not-run'])
+const rerunOptions = z.strictObject({ includeMoved: z.boolean().optional() })
+
 export const MAX_CSV_BYTES = 50 * 1024 * 1024
 
 const id = z.string().min(1).max(MAX_TEXT)
@@ -44,11 +48,17 @@ const csvInspectOptions = z.strictObject({
   headerRow: z.number().int().min(0).max(1_048_576).optional()
 })
 
+/** A custom pace value: the same range the renderer's fields enforce (electron/shared/run-limits). */
+function limit(range: NumberRange): z.ZodNumber {
+  const n = z.number().min(range.min).max(range.max)
+  return range.integer ? n.int() : n
+}
+
 const runOptions = z.strictObject({
   verify: z.boolean(),
   plan,
-  rate: z.strictObject({ burst: z.number().int().min(1).max(10_000), drainPerSec: z.number().positive().max(1000) }).optional(),
-  operating: z.strictObject({ limitSec: z.number().positive().max(100_000), windowSec: z.number().positive().max(100_000) }).optional(),
+  rate: z.strictObject({ burst: limit(CUSTOM_LIMITS.burst), drainPerSec: limit(CUSTOM_LIMITS.drainPerSec) }).optional(),
+  operating: z.strictObject({ limitSec: limit(CUSTOM_LIMITS.limitSec), windowSec: limit(CUSTOM_LIMITS.windowSec) }).optional(),
   maxAttempts: z.number().int().min(1).max(20).optional()
 })
 
@@ -109,7 +119,15 @@ export const argsSchemas = {
   ]),
   'profiles.signIn': z.tuple([id]),
   'profiles.update': z.tuple([
-    z.strictObject({ id, name: name.optional(), plan: plan.optional(), webhookUrl: url.optional(), clientSecret: secret.optional() })
+    z.strictObject({
+      id,
+      name: name.optional(),
+      plan: plan.optional(),
+      webhookUrl: url.optional(),
+      clientSecret: secret.optional(),
+      portalUrl: url.optional(),
+      clientId: z.string().trim().min(1).max(MAX_TEXT).optional()
+    })
   ]),
   'profiles.remove': z.tuple([id]),
   'profiles.test': z.tuple([id]),
@@ -138,11 +156,16 @@ export const argsSchemas = {
       search: z.string().max(MAX_TEXT).optional()
     })
   ]),
-  'runs.rerun': z.tuple([id, z.enum(['failed', 'failed+uncertain'])]),
+  'runs.rerun': z.tuple([id, rerunInclude, rerunOptions.optional()]),
   'runs.export': z.tuple([id, z.enum(['csv', 'json'])]),
+  'runs.rerunPreview': z.tuple([id, rerunInclude, rerunOptions.optional()]),
+  'runs.overlap': z.tuple([id]),
+  'runs.skipDone': z.tuple([id]),
+  'shell.openExternal': z.tuple([url]),
   'crm.categories': z.tuple([id, positiveInt]),
   'crm.count': z.tuple([id, crmSelection]),
   'runs.createFromCrm': z.tuple([createCrmRun]),
   'runs.preview': z.tuple([previewRequest]),
-  'shell.openExternal': z.tuple([url])
+  // A curl command or an ID; a megabyte is far beyond anything the app offers to copy.
+  'clipboard.writeText': z.tuple([z.string().max(1024 * 1024)])
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<ApiHandlers[K]>> }

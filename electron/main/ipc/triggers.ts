@@ -15,6 +15,7 @@ type TriggerChannels = 'triggers.list' | 'triggers.add' | 'triggers.remove' | 't
 
 function restTime(t: ExecuteTiming): RestTime {
   const time: RestTime = {}
+  if (t.start !== undefined) time.start = t.start
   if (t.duration !== undefined) time.duration = t.duration
   if (t.processing !== undefined) time.processing = t.processing
   if (t.operating !== undefined) time.operating = t.operating

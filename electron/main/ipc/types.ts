@@ -26,6 +26,8 @@ export interface IpcDeps<E> {
    * (the redirect carrying ?code=&state=). Rejects with SignInCancelledError when closed. */
   openAuthWindow(authorizeUrl: string, isCallback: (url: string) => boolean): Promise<string>
   openExternal(url: string): Promise<void>
+  /** Electron: clipboard.writeText. Without it, clipboard.writeText answers NOT_ALLOWED. */
+  writeClipboard?(text: string): void
   emit<K extends ApiEvent>(event: K, payload: ApiEvents[K]): void
   appInfo: AppInfo
   /** Whether an invoke came from the app's own page (Electron: event.senderFrame). */

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { ApiEvent, ApiEvents } from '../../../electron/shared/ipc'
 import { registerIpc, type IpcWiring } from '../../../electron/main/ipc'
-import { SignInCancelledError } from '../../../electron/main/ipc/sign-in'
+import { SignInCancelledError, SignInFailedError } from '../../../electron/main/ipc/sign-in'
 import { createFileLogger } from '../../../electron/main/logger'
 import { isAppUrl } from '../../../electron/main/security'
 import { redact } from '../../../electron/core/bitrix'
@@ -31,6 +31,8 @@ export interface MainProcess {
   secretStore: SecretStore
   /** Events pushed to the page, newest last. */
   events: { event: ApiEvent; payload: unknown }[]
+  /** Texts put on the clipboard through main, newest last. */
+  clipboard: string[]
 }
 
 /** Follows the portal's sign-in redirects by hand, as the Electron window would navigate. */
@@ -38,6 +40,10 @@ export async function fetchAuthWindow(authorizeUrl: string, isCallback: (url: st
   let url = authorizeUrl
   for (let hop = 0; hop < 5; hop++) {
     const res = await fetch(url, { redirect: 'manual' })
+    // As the real window (auth-window.ts) reports an error page from the portal.
+    if (res.status >= 400) {
+      throw new SignInFailedError(`${new URL(url).hostname} refused the sign-in request (HTTP ${res.status}). Check the profile's Client ID and that the local application is installed on this portal.`)
+    }
     const location = res.headers.get('location')
     if (!location) break
     url = new URL(location, url).toString()
@@ -51,6 +57,7 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
   const ipc = recordingIpc()
   const secretStore = createKeytarSecretStore({ service: E2E_KEYCHAIN_SERVICE })
   const events: MainProcess['events'] = []
+  const clipboard: string[] = []
   const wiring = registerIpc<BridgeEvent>(ipc, {
     dataDir: opts.dataDir,
     secretStore,
@@ -67,6 +74,7 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
     },
     openAuthWindow: fetchAuthWindow,
     openExternal: async () => {},
+    writeClipboard: (text) => void clipboard.push(text),
     emit: <K extends ApiEvent>(event: K, payload: ApiEvents[K]) => {
       events.push({ event, payload })
       const page = opts.page()
@@ -76,7 +84,7 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
     isTrustedSender: (event) => !!event.senderFrame?.isMainFrame && isAppUrl(event.senderFrame.url, opts.appUrl),
     logger: createFileLogger({ file: join(opts.dataDir, 'logs', 'main.log'), redact })
   })
-  return { handlers: ipc.handlers, wiring, secretStore, events }
+  return { handlers: ipc.handlers, wiring, secretStore, events, clipboard }
 }
 
 /** Removes the keychain items the tests created. Inside with-keyring.sh the whole keyring is

@@ -92,6 +92,18 @@ scenario('run one: an item that does not exist is reported, though the portal sa
   assert.equal(await card.getByTestId('run-one-verification').locator('[data-verification]').getAttribute('data-verification'), 'not-found')
 })
 
+scenario('run one: copy as curl goes to the clipboard through main', async (world) => {
+  const { page } = world
+  const before = world.main().clipboard.length
+  await page.getByTestId('run-one-curl').click()
+  await page.getByText(/curl command is on the clipboard/).waitFor({ timeout: TIMEOUT })
+  const copied = world.main().clipboard.slice(before)
+  assert.equal(copied.length, 1)
+  assert.match(copied[0]!, /^curl /)
+  assert.match(copied[0]!, /crm\.automation\.trigger\.execute/)
+  await dismissMessages(page)
+})
+
 scenario('run one: webhook triggers, and access denied to a webhook', async (world) => {
   const { page, sandbox } = world
   // A webhook profile cannot even choose app triggers: they need an app's context.

@@ -25,6 +25,7 @@ let dataDir: string
 let wiring: IpcWiring
 const handlers = new Map<string, Listener>()
 const opened: string[] = []
+const copied: string[] = []
 const emitted: { event: string; payload: unknown }[] = []
 const ended: RunSummaryView[] = []
 const dialogAnswers: { csv: string | null; exportPath: string | null } = { csv: null, exportPath: null }
@@ -63,6 +64,7 @@ beforeAll(async () => {
       },
       openAuthWindow: (url, isCallback) => authWindow(url, isCallback),
       openExternal: async (url) => void opened.push(url),
+      writeClipboard: (text) => void copied.push(text),
       emit: (event, payload) => void emitted.push({ event, payload }),
       runEnded: (run) => void ended.push(run),
       appInfo: { version: '0.0.0-test', platform: 'test', dataDir, locale: 'en' },
@@ -98,6 +100,10 @@ describe('registerIpc', () => {
     ['triggers.runOne', [{ profileId: 'p', kind: 'app', code: 'c', ownerTypeId: 2.5, ownerId: 1, verify: false }]],
     ['runs.rows', [{ runId: 'r', offset: -1, limit: 10 }]],
     ['runs.export', ['r', 'xlsx']],
+    ['runs.rerun', ['r', 'everything']],
+    ['runs.rerun', ['r', 'failed+uncertain', { includeMoved: 'yes' }]],
+    ['runs.rerunPreview', ['r', 'not-run', { surplus: true }]],
+    ['runs.skipDone', []],
     ['csv.inspect', [{ path: 7 }]]
   ])('rejects invalid arguments of %s with VALIDATION', async (channel, args) => {
     const result = await call(channel, ...args)
@@ -131,6 +137,15 @@ describe('registerIpc', () => {
     expect(opened).toEqual([])
     await ok('shell.openExternal', 'https://apidocs.bitrix24.com/')
     expect(opened).toEqual(['https://apidocs.bitrix24.com/'])
+  })
+
+  it('copies through main: clipboard.writeText checks sender and argument, then writes', async () => {
+    expect(await handlers.get('clipboard.writeText')!({ trusted: false }, 'x')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call('clipboard.writeText', 42)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect(await call('clipboard.writeText', 'x'.repeat(1024 * 1024 + 1))).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect(copied).toEqual([])
+    await ok('clipboard.writeText', 'curl -X POST https://portal.example/rest/…')
+    expect(copied).toEqual(['curl -X POST https://portal.example/rest/…'])
   })
 
   it('signs an OAuth profile in through the authorize redirect, checking state', async () => {
@@ -290,6 +305,27 @@ describe('CSV sources and runs through the wiring', () => {
     expect(await ok('runs.export', created.id, 'json')).toEqual({ path: dialogAnswers.exportPath })
     const exported = JSON.parse(readFileSync(dialogAnswers.exportPath, 'utf8')) as { outcome: string }[]
     expect(exported.map((r) => r.outcome)).toEqual(['succeeded', 'succeeded', 'skipped', 'skipped', 'succeeded'])
+  })
+})
+
+describe('finishing and overlapping runs over IPC', () => {
+  it('asks about rows a recent run sent, skips them on request, and re-runs the rows a cancel left', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const first = await ok<RunSummaryView>('runs.create', pastedRun(profile.id, '6 7'))
+    await ok('runs.start', first.id)
+    for (let i = 0; i < 100 && (await ok<RunSummaryView>('runs.get', first.id)).status !== 'finished'; i++) await new Promise((r) => setTimeout(r, 50))
+
+    const second = await ok<RunSummaryView>('runs.create', pastedRun(profile.id, '6 7 8'))
+    expect(await ok('runs.overlap', second.id)).toMatchObject({ rows: 2, succeeded: 2, runs: [{ id: first.id, rows: 2 }] })
+    expect((await ok<RunSummaryView>('runs.skipDone', second.id)).counts).toMatchObject({ skipped: 2, pending: 1 })
+    expect(await ok('runs.overlap', (await ok<RunSummaryView>('runs.create', pastedRun(profile.id, '9'))).id)).toBeNull()
+
+    const cancelled = await ok<RunSummaryView>('runs.cancel', second.id)
+    expect(cancelled.counts['not-run']).toBe(1)
+    expect(await ok('runs.rerunPreview', second.id, 'not-run')).toMatchObject({ rows: 1, notRun: 1 })
+    const rest = await ok<RunSummaryView>('runs.rerun', second.id, 'not-run')
+    expect(rest).toMatchObject({ parentRunId: second.id, counts: { total: 1 } })
+    expect(await ok('runs.rerunPreview', first.id, 'failed+uncertain', { includeMoved: true })).toMatchObject({ rows: 0 })
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { contentSecurityPolicy, isAppUrl, isSafeExternalUrl } from '../../../electron/main/security'
+import { APP_URL, contentSecurityPolicy, isAppUrl, isSafeExternalUrl, isTrustedFrame } from '../../../electron/main/security'
+import { pathToFileURL } from 'node:url'
 import { codeFromCallback, isCallbackFor } from '../../../electron/main/ipc/sign-in'
 
 describe('isAppUrl', () => {
@@ -13,6 +14,36 @@ describe('isAppUrl', () => {
     expect(isAppUrl('http://localhost:5173/#/x', 'http://localhost:5173/')).toBe(true)
     expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false)
     expect(isAppUrl('not a url', 'http://localhost:5173/')).toBe(false)
+  })
+})
+
+describe('isAppUrl with app://', () => {
+  it('accepts the app page with any route, nothing else', () => {
+    expect(isAppUrl('app://renderer/index.html#/runs/1', APP_URL)).toBe(true)
+    expect(isAppUrl('app://renderer/index.html?x=1', APP_URL)).toBe(true)
+    for (const bad of ['app://renderer/other.html', 'app://evil/index.html', 'file:///index.html', 'https://renderer/index.html']) {
+      expect(isAppUrl(bad, APP_URL), bad).toBe(false)
+    }
+  })
+})
+
+describe('isTrustedFrame', () => {
+  it('trusts the top-level app page only', () => {
+    expect(isTrustedFrame({ url: `${APP_URL}#/`, parent: null }, APP_URL)).toBe(true)
+    expect(isTrustedFrame({ url: APP_URL, parent: {} }, APP_URL)).toBe(false)
+    expect(isTrustedFrame({ url: 'https://portal.example/', parent: null }, APP_URL)).toBe(false)
+    expect(isTrustedFrame(null, APP_URL)).toBe(false)
+  })
+
+  it('compares file:// pages parsed, so install paths with ~ [ % or spaces work', () => {
+    for (const dir of ['/home/u/~apps/Trigger Runner', '/opt/app[1]', '/opt/100%/app', 'C:/Users/ИВАН~1/app']) {
+      const appUrl = pathToFileURL(`${dir}/out/renderer/index.html`).toString()
+      // Chromium leaves ~ [ ] unescaped where Node escapes them (and vice versa for some).
+      const chromium = appUrl.replace(/%7E/gi, '~').replace(/%5B/gi, '[').replace(/%5D/gi, ']')
+      expect(isTrustedFrame({ url: `${chromium}#/runs`, parent: null }, appUrl), chromium).toBe(true)
+      expect(isTrustedFrame({ url: appUrl, parent: null }, appUrl)).toBe(true)
+      expect(isTrustedFrame({ url: pathToFileURL(`${dir}/out/renderer/other.html`).toString(), parent: null }, appUrl)).toBe(false)
+    }
   })
 })
 

@@ -136,6 +136,16 @@ describe('OperatingGovernor', () => {
     expect(wait).toBeLessThanOrEqual(601_000)
   })
 
+  it('retries soon, backing off, when operating_reset_at has only just passed (whole seconds, clock skew)', () => {
+    const clock = new FakeClock()
+    const gov = new OperatingGovernor({ limits: { limitSec: 480, windowSec: 600 }, clock })
+    gov.observe(M, { operating: 481, operating_reset_at: Math.floor(clock.now() / 1000) - 1 })
+    gov.onLimitExceeded(M)
+    expect(gov.waitingUntil(M)! - clock.now()).toBe(1000)
+    gov.onLimitExceeded(M)
+    expect(gov.waitingUntil(M)! - clock.now()).toBe(2000)
+  })
+
   it('gives a released reservation back and keeps methods apart', () => {
     const clock = new FakeClock()
     const gov = new OperatingGovernor({ limits: { limitSec: 10, windowSec: 100 }, clock })

@@ -69,6 +69,15 @@ describe('RequestGovernor', () => {
     expect(g.state().tokens).toBe(50)
   })
 
+  it('keeps the requests already in the bucket when the limits change', () => {
+    const g = new RequestGovernor({ limits: RATE_PRESETS.standard, clock: new FakeClock() })
+    expect(g.tryTake()).toBe(true)
+    expect(g.tryTake()).toBe(true)
+    // A run's custom plan takes over the governor lookups used: their two requests still count.
+    g.setLimits({ burst: 4, drainPerSec: 0.5 })
+    expect(g.state().tokens).toBe(2)
+  })
+
   it('still sends with a bucket of one request (no room for headroom)', async () => {
     const clock = new FakeClock()
     const g = new RequestGovernor({ limits: { burst: 1, drainPerSec: 0.5 }, clock })

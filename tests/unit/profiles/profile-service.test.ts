@@ -95,6 +95,26 @@ describe('webhook profiles', () => {
     expect(await broken.available()).toMatchObject({ ok: false, reason: expect.stringMatching(/libsecret/) })
   })
 
+  it('a lookup that finds nothing in a locked keychain is "locked", never "no secret"', async () => {
+    // keytar answers a locked Secret Service with null, as if the item did not exist.
+    const items = new Map<string, string>()
+    let locked = false
+    const keytar = {
+      getPassword: async (_s: string, account: string) => (locked ? null : (items.get(account) ?? null)),
+      setPassword: async (_s: string, account: string, value: string) => void items.set(account, value),
+      deletePassword: async (_s: string, account: string) => items.delete(account)
+    }
+    const secrets = createKeytarSecretStore({ loadKeytar: async () => keytar as never, lockProbe: async () => locked })
+    const svc = createProfileService({ store: createProfileStore({ dataDir: dir }), secrets })
+    const profile = await svc.addWebhookProfile({ name: 'Locked', webhookUrl: sandbox.adminWebhookUrl })
+    locked = true
+    expect(await svc.list()).toEqual([expect.objectContaining({ id: profile.id, hasSecret: false, keychain: 'locked' })])
+    await expect(svc.clientFor(profile.id)).rejects.toThrow(/keychain is locked.*do not remove the profile/)
+    locked = false
+    expect((await svc.list())[0]).toMatchObject({ hasSecret: true })
+    expect((await svc.list())[0]?.keychain).toBeUndefined()
+  })
+
   it('updates the URL, renames, resolves by name and removes the keychain item', async () => {
     const profile = await service.addWebhookProfile({ name: 'Hook', webhookUrl: sandbox.adminWebhookUrl })
     const first = await service.clientFor(profile.id)

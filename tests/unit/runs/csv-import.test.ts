@@ -60,7 +60,7 @@ describe('importCsv', () => {
       '2147483647;2;go', // 18 valid: the largest ID
       '"16;DEAL;go', // 19 bad-quotes (never closed): lines 20.. read on their own
       '17;DEAL;go', // 20 valid
-      '', // 21 empty
+      '', // 21 blank: passed over, not a skip
       '" 18 ";DEAL;go' // 22 valid (trimmed)
     ]
     const { rows, summary } = await importCsv(utf8(lines.join('\n')), { idColumn: 0, ownerTypeColumn: 1, codeColumn: 2, hasHeader: true }, {}, ctx)
@@ -84,7 +84,6 @@ describe('importCsv', () => {
       '18:valid',
       '19:bad-quotes',
       '20:valid',
-      '21:empty',
       '22:valid'
     ])
     const at = (line: number): ImportedRow => rows.find((r) => r.line === line)!
@@ -102,11 +101,12 @@ describe('importCsv', () => {
     expect(at(18)).toMatchObject({ ownerId: 2147483647, verdict: 'valid' })
     expect(at(22).ownerId).toBe(18)
     expect(summary).toMatchObject({
-      total: 21,
+      total: 20,
       valid: 6,
-      skipped: 15,
+      skipped: 14,
+      blankLines: 1,
       byReason: {
-        empty: 2,
+        empty: 1,
         'not-integer': 2,
         'not-positive': 2,
         'too-large': 2,
@@ -206,12 +206,22 @@ describe('importCsv', () => {
 })
 
 describe('parsePastedIds', () => {
-  it('splits on line breaks, commas, semicolons, spaces and tabs, numbering items by position', () => {
+  it('splits on line breaks, commas, semicolons, spaces and tabs, numbering IDs by the line they are on', () => {
     const { rows, summary } = parsePastedIds('101, 102;103\r\n\n104\t105  abc -1\n102', { ownerTypeId: 2, code: 'a' })
-    expect(brief(rows)).toEqual(['1:valid', '2:valid', '3:valid', '4:valid', '5:valid', '6:not-integer', '7:not-positive', '8:duplicate'])
-    expect(rows[7]).toMatchObject({ ownerId: 102, duplicateOf: 2 })
-    expect(summary).toMatchObject({ total: 8, valid: 5, skipped: 3 })
+    expect(brief(rows)).toEqual(['1:valid', '1:valid', '1:valid', '3:valid', '3:valid', '3:not-integer', '3:not-positive', '4:duplicate'])
+    expect(rows[7]).toMatchObject({ ownerId: 102, duplicateOf: 1 })
+    expect(summary).toMatchObject({ total: 8, valid: 5, skipped: 3, blankLines: 1 })
     expect(summary.source).toBeUndefined()
+  })
+
+  it('keeps a spreadsheet column\'s row numbers: header recognised, blank cells passed over', () => {
+    // Copied from a spreadsheet: row 1 the header, row 4 an empty cell, trailing line break.
+    const { rows, summary } = parsePastedIds('Deal ID\n101\n102\n\nx7\n103\n', { ownerTypeId: 2, code: 'a' })
+    expect(brief(rows)).toEqual(['2:valid', '3:valid', '5:not-integer', '6:valid'])
+    expect(summary).toMatchObject({ total: 4, valid: 3, skipped: 1, blankLines: 1, header: 'Deal ID' })
+    // A first line with an ID in it is data, and a lone word is not a header of nothing.
+    expect(parsePastedIds('ID 5\n6', { ownerTypeId: 2, code: 'a' }).summary.header).toBeUndefined()
+    expect(brief(parsePastedIds('abc', { ownerTypeId: 2, code: 'a' }).rows)).toEqual(['1:not-integer'])
   })
 
   it('needs defaults for owner type and code, and honours the row limit', () => {

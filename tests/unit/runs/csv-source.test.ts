@@ -104,3 +104,15 @@ describe('decodeText', () => {
     await expect(text(dir, 'utf-8')).rejects.toMatchObject({ code: 'unreadable' })
   })
 })
+
+describe('UTF-16 without a byte-order mark', () => {
+  it('is recognised by its NUL pattern and decoded, little- and big-endian', async () => {
+    const le = Buffer.from('ID;Название\n1;Сделка\n22;b\n', 'utf16le')
+    const be = Buffer.from(le).swap16()
+    expect((await scanBytes(le)).encoding).toBe('utf-16le')
+    expect((await scanBytes(be)).encoding).toBe('utf-16be')
+    let decoded = ''
+    for await (const chunk of decodeText(le, 'utf-16le')) decoded += chunk
+    expect(decoded).toBe('ID;Название\n1;Сделка\n22;b\n')
+  })
+})

@@ -6,7 +6,7 @@ import { PassThrough, Writable } from 'node:stream'
 import Papa from 'papaparse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importCsv } from '../../../electron/core/runs/csv-import'
-import { exportResults, RESULT_COLUMNS, skippedExportRow, type ExportRow } from '../../../electron/core/runs/export'
+import { CSV_RESULT_HEADER, exportResults, RESULT_COLUMNS, skippedExportRow, type ExportRow } from '../../../electron/core/runs/export'
 import { cp1251, resolveTestOwnerType } from '../../fixtures/csv/cp1251'
 
 let dir: string
@@ -64,7 +64,8 @@ describe('exportResults as CSV', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = bytes.toString('utf8').slice(1)
     expect(text.endsWith('\r\n')).toBe(true)
-    expect(text.split('\r\n')[0]).toBe(['ИД', 'Сумма, руб', 'Примечание', ...RESULT_COLUMNS].join(';'))
+    expect(text.split('\r\n')[0]).toBe(['ИД', 'Сумма, руб', 'Примечание', ...CSV_RESULT_HEADER].join(';'))
+    expect(CSV_RESULT_HEADER.slice(-2)).toEqual(['started_at (UTC)', 'finished_at (UTC)'])
 
     const parsed = Papa.parse<string[]>(text, { delimiter: ';', newline: '\r\n', skipEmptyLines: true })
     expect(parsed.errors).toEqual([])
@@ -85,10 +86,12 @@ describe('exportResults as CSV', () => {
       error_text: '',
       attempts: '1',
       verification: 'moved NEW -> WON',
-      started_at: '2025-01-02T03:04:05.000Z',
-      finished_at: '2025-01-02T03:04:06.000Z'
+      // A date-time Excel recognises; the header says the zone.
+      'started_at (UTC)': '2025-01-02 03:04:05',
+      'finished_at (UTC)': '2025-01-02 03:04:06'
     })
-    expect(row(1)).toMatchObject({ 'Сумма, руб': "'-5", Примечание: 'две\nстроки', line: '3', outcome: 'failed', verification: 'unchanged' })
+    // A negative amount stays a number, not text behind an apostrophe.
+    expect(row(1)).toMatchObject({ 'Сумма, руб': '-5', Примечание: 'две\nстроки', line: '3', outcome: 'failed', verification: 'unchanged' })
     expect(row(2)).toMatchObject({
       ИД: 'abc',
       Примечание: "'@SUM(A1)",
@@ -100,7 +103,7 @@ describe('exportResults as CSV', () => {
       error_text: 'owner ID "abc" is not a whole number',
       attempts: ''
     })
-    expect(row(3)).toMatchObject({ 'Сумма, руб': "'+7", Примечание: 'Ёлка', line: '6', error_text: "'=cmd|calc", verification: 'not found' })
+    expect(row(3)).toMatchObject({ 'Сумма, руб': '+7', Примечание: 'Ёлка', line: '6', error_text: "'=cmd|calc", verification: 'not found or not visible' })
     expect(existsSync(`${out}.partial`)).toBe(false)
   })
 
@@ -122,7 +125,17 @@ describe('exportResults as CSV', () => {
     expect(out).not.toMatch(/tok-should-never-appear|s3cr3tw3bh00k/)
     const data = Papa.parse<string[]>(out.slice(1), { delimiter: ';', newline: '\r\n', skipEmptyLines: true }).data.slice(1)
     const errorText = RESULT_COLUMNS.indexOf('error_text')
-    expect(data.map((r) => r[errorText])).toEqual(["'=1+1\nfoo", "'+1", "'-1", "'@x", "'\tx", "'\rx", 'see https://x.bitrix24.ru/rest/1/[redacted]/crm.deal.get'])
+    expect(data.map((r) => r[errorText])).toEqual(["'=1+1\nfoo", '+1', '-1', "'@x", "'\tx", "'\rx", 'see https://x.bitrix24.ru/rest/1/[redacted]/crm.deal.get'])
+  })
+
+  it('keeps negative and decimal numbers as numbers, and escapes anything that only starts like one', async () => {
+    const cells = ['-12', '-0,5', '-1234.75', '+3.25', '-1e-3', '-.5', '-1+2', '-5\n', '+7 999 123', '-SUM(A1)', '- 1', '-']
+    const rows = cells.map((errorText, i) => ({ line: i + 1, ownerTypeId: 2, ownerId: i + 1, code: 'a', outcome: 'failed' as const, errorText }))
+    const { stream, text } = collect()
+    await exportResults(rows, 'csv', stream)
+    const data = Papa.parse<string[]>(text().slice(1), { delimiter: ';', newline: '\r\n', skipEmptyLines: true }).data.slice(1)
+    const col = RESULT_COLUMNS.indexOf('error_text')
+    expect(data.map((r) => r[col])).toEqual(['-12', '-0,5', '-1234.75', '+3.25', '-1e-3', '-.5', "'-1+2", "'-5\n", "'+7 999 123", "'-SUM(A1)", "'- 1", "'-"])
   })
 
   it('sorts an array by line to match the source, refuses an out-of-order stream, and leaves no file behind', async () => {

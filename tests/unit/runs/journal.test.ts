@@ -72,9 +72,37 @@ describe('journal', () => {
     expect((await replayJournal(file, rows.length)).table.record(0).error?.code).toBe('INTERRUPTED')
   })
 
-  it('refuses a journal damaged in the middle rather than guess', async () => {
-    await writeFile(file, [...rowRecords(rows)].map((r) => JSON.stringify(r)).join('\n') + '\n{broken\n{"t":"state","state":"paused","at":1}\n')
-    await expect(replayJournal(file, rows.length)).rejects.toThrow(/damaged record on line 2/)
+  it('salvages a journal damaged in the middle: the records around it count, rows it may have named are uncertain', async () => {
+    const lines = (records: object[]): string => records.map((r) => JSON.stringify(r)).join('\n') + '\n'
+    // A damaged line between readable intents: every row is accounted for by the records around it.
+    await writeFile(
+      file,
+      lines([...rowRecords(rows), { t: 'intent', batch: 1, rows: [0, 1], at: 1 }]) +
+        '{broken\n' +
+        lines([{ t: 'outcome', row: 0, outcome: 'succeeded', attempt: 1, at: 2 }, { t: 'outcome', row: 1, outcome: 'failed', attempt: 1, at: 2 }, { t: 'intent', batch: 2, rows: [3], at: 3 }, { t: 'outcome', row: 3, outcome: 'succeeded', attempt: 1, at: 4 }, { t: 'state', state: 'paused', at: 5 }])
+    )
+    const salvaged = await replayJournal(file, rows.length)
+    expect(salvaged.damaged).toEqual([{ line: 3, text: '{broken' }])
+    expect(salvaged.lastState?.state).toBe('paused')
+    expect(salvaged.table.outcomeOf(0)).toBe('succeeded')
+    // Row 4 comes after every row named: still pending. Row 3 ran.
+    expect(salvaged.table.outcomeOf(4)).toBe('pending')
+    expect(salvaged.damagedRows).toEqual([])
+    // A damaged last intent (nothing readable names rows after it): the rows it could have named
+    // are uncertain, never pending, so resume cannot send them a second time.
+    await writeFile(
+      file,
+      lines([...rowRecords(rows), { t: 'intent', batch: 1, rows: [0], at: 1 }, { t: 'outcome', row: 0, outcome: 'succeeded', attempt: 1, at: 2 }]) +
+        '{"t":"intent","batch":2,"rows":[1,3\u0000garbage\n' +
+        lines([{ t: 'state', state: 'paused', at: 5 }])
+    )
+    const lost = await replayJournal(file, rows.length)
+    expect(lost.damagedRows).toEqual([1, 3, 4])
+    expect(lost.table.record(1)).toMatchObject({ outcome: 'uncertain', error: { code: 'JOURNAL_DAMAGED' } })
+    expect(lost.table.outcomeOf(2)).toBe('skipped')
+    // The planned rows themselves cannot be guessed: a clear error that names the file and line.
+    await writeFile(file, '{"t":"rows","from":0,broken\n' + lines([{ t: 'state', state: 'paused', at: 5 }]))
+    await expect(replayJournal(file, rows.length)).rejects.toThrow(/journal.jsonl is damaged on line 1, in the list of planned rows/)
   })
 
   it('scrubs secrets from error texts and reasons on the way to disk', async () => {

@@ -20,6 +20,8 @@ describe('ACCESS_DENIED', () => {
   it('is per item for "no permissions to update the entity", run-fatal otherwise', () => {
     expect(classifyError('ACCESS_DENIED', 403, 'Access denied! There are no permissions to update the entity.')).toBe('definite')
     expect(classifyError('access_denied', 0, 'Access denied! There are no permissions to update the entity.')).toBe('definite')
+    // The portal's own words (proxy.php), which the English docs reword.
+    expect(classifyError('ACCESS_DENIED', 403, 'Access denied! There is no permissions to update the entity.')).toBe('definite')
     expect(classifyError('ACCESS_DENIED', 403, 'Access denied! Application context required')).toBe('run-fatal')
     expect(classifyError('ACCESS_DENIED', 403, 'Access denied! Admin permissions required')).toBe('run-fatal')
     expect(classifyError('ACCESS_DENIED', 403, '')).toBe('run-fatal')
@@ -42,7 +44,7 @@ describe('ACCESS_DENIED', () => {
     expect(view.counts).toMatchObject({ succeeded: 5, failed: 20, pending: 0 })
     const failed = await runs.rows({ runId: id, offset: 0, limit: 50, outcome: 'failed' })
     expect(new Set(failed.rows.map((row) => row.ownerId))).toEqual(new Set(range(1, 20)))
-    expect(failed.rows[0]).toMatchObject({ errorCode: 'ACCESS_DENIED', errorText: 'Access denied! There are no permissions to update the entity.' })
+    expect(failed.rows[0]).toMatchObject({ errorCode: 'ACCESS_DENIED', errorText: 'Access denied! There is no permissions to update the entity.' })
     expect(r.sandbox.ledger().map((e) => e.ownerId).sort((a, b) => a - b)).toEqual(range(21, 25))
   })
 

@@ -6,6 +6,7 @@ import { uptime } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dealRows, executions, expectAccounted, outcomeRecords, range, rig, spec, type Rig } from './helpers'
+import { lockHolder } from '../../../electron/core/runs/run-store'
 
 let r: Rig | undefined
 afterEach(async () => {
@@ -114,12 +115,14 @@ describe('one writer per run', () => {
   it('leaves alone a lock another process took over after this one stalled', async () => {
     r = await rig({ deals: 5 })
     const rig_ = r
-    const lockOf = (id: string): string => join(rig_.dataDir, 'runs', id, 'run.lock')
+    // A later generation of the lock (run-lock.ts): what a process that took over would write.
+    const lockOf = (id: string): string => join(rig_.dataDir, 'runs', id, 'run.lock.99')
     let runId = ''
     // While its first batch is out, the lock is taken over (as a process that thought this one dead would).
     const runs = r.manager({ hooks: { afterIntent: () => writeFile(lockOf(runId), String(process.ppid)) } })
     runId = (await runs.createRun(spec(r, dealRows(range(1, 5)), { options: { maxInFlight: 1 } }))).id
     await (await runs.start(runId)).done
     expect(await readFile(lockOf(runId), 'utf8')).toBe(String(process.ppid))
+    expect(await lockHolder(rig_.dataDir, runId)).toBe(process.ppid)
   })
 })

@@ -52,7 +52,8 @@ describe('operating budget', () => {
 
   async function start(): Promise<ReturnType<typeof manualClock>> {
     const clock = manualClock()
-    sb = await startSandbox({ rate: false, operating: { limitSec, windowSec }, operatingMinRecordedSec: 0, triggerCostMs: 60, now: clock.now })
+    // The fractional time format, so that `processing` is the real handler time to compare with.
+    sb = await startSandbox({ rate: false, operating: { limitSec, windowSec }, operatingMinRecordedSec: 0, triggerCostMs: 60, now: clock.now, timeFormat: 'fractional' })
     return clock
   }
 
@@ -67,7 +68,7 @@ describe('operating budget', () => {
     throw new Error('never blocked')
   }
 
-  it('lets the crossing call complete, blocks the next with 429, and unblocks at operating_reset_at', async () => {
+  it('lets the crossing call complete, blocks the next with 429, and unblocks when its bucket leaves the last ten', async () => {
     const clock = await start()
     const s = sb as Sandbox
     const { access_token } = s.issueTokens()
@@ -80,7 +81,13 @@ describe('operating budget', () => {
     expect(ops[ops.length - 1]).toBeGreaterThan(limitSec)
     for (let i = 1; i < ops.length; i++) expect(ops[i]).toBeGreaterThan(ops[i - 1] as number)
     const resetAt = times[times.length - 1]?.operating_reset_at as number
-    expect(resetAt).toBe(Math.ceil((clock.now() + windowSec * 1000) / 1000))
+    // [src] getResetTime: the oldest bucket's first call + window, as an (int).
+    expect(resetAt).toBe(Math.floor((clock.now() + windowSec * 1000) / 1000))
+    // [src] getRestTime sums the buckets numbered within the last ten: the bucket leaves when the
+    // bucket number moves past it, which is no later than operating_reset_at.
+    const bucketMs = (windowSec * 1000) / 10
+    const leavesAt = (Math.floor(clock.now() / bucketMs) + 10) * bucketMs
+    expect(leavesAt).toBeLessThanOrEqual(resetAt * 1000 + 999)
     expect(s.ledger()).toHaveLength(times.length)
 
     // Other methods and other apps are unaffected.
@@ -89,9 +96,9 @@ describe('operating budget', () => {
     const other = s.issueTokens({ clientId: s.otherApp.clientId })
     expect((await execute(s, other.access_token, 1)).status).toBe(200)
 
-    clock.set(resetAt * 1000 - 1)
+    clock.set(leavesAt - 1)
     expect((await execute(s, access_token, 1)).status).toBe(429)
-    clock.set(resetAt * 1000)
+    clock.set(leavesAt)
     const after = await execute(s, access_token, 1)
     expect(after.status).toBe(200)
     // Every earlier run left the window: the budget holds this run alone.
@@ -116,7 +123,7 @@ describe('operating budget', () => {
     const third = (await execute(s, access_token, 3)).body.time as Time
     // The second bucket (and the third call) remain; only the first call's seconds left.
     expect(third.operating).toBeCloseTo(second.processing + third.processing, CLOSE_DIGITS)
-    expect(third.operating_reset_at).toBe(Math.ceil((t0 + (windowSec * 1000) / 10 + windowSec * 1000) / 1000))
+    expect(third.operating_reset_at).toBe(Math.floor((t0 + (windowSec * 1000) / 10 + windowSec * 1000) / 1000))
   })
 
   it('inside a batch a blocked command shows OPERATION_TIME_LIMIT in result_error; the batch itself does not count', async () => {

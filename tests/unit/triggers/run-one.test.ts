@@ -25,6 +25,20 @@ afterAll(async () => {
 const deal = (ownerId: number, extra: { code?: string; verify?: boolean } = {}) =>
   ({ kind: 'app', code: SEED_TRIGGERS.dealWon, ownerTypeId: 2, ownerId, verify: true, ...extra }) as const
 
+describe('stage reads as a user with restricted rights', () => {
+  it('leave out the items the user may not read, so the verification says "not found or not visible"', async () => {
+    // Deals 8 and 9 are closed to other users; deal 10 is this user's own.
+    const read = await userHook.readStageDetails(2, [8, 10])
+    expect(read.stages.get(10)).toBe('WON')
+    // Asked for and not in the answer: the item's stage is unknown, as for an ID that does not exist.
+    expect(read.stages.has(8)).toBe(true)
+    expect(read.stages.get(8)).toBeUndefined()
+    expect(read.failed.size).toBe(0)
+    const { formatVerification } = await import('../../../electron/cli/format')
+    expect(formatVerification({ state: 'not-found' })).toBe('not found or not visible to this user')
+  })
+})
+
 describe('runOneTrigger', () => {
   it('fires an app trigger and reads the stage before and after', async () => {
     const before = sandbox.getItem(2, 6)?.stageId
@@ -50,7 +64,7 @@ describe('runOneTrigger', () => {
     const done = await runOneTrigger(app, { ...deal(1), ownerTypeId: 3 })
     expect(done.outcome).toBe('succeeded')
     expect(done.verification).toBeUndefined()
-    expect(done.warnings).toEqual([expect.stringMatching(/linked to it/), NOT_VERIFIED])
+    expect(done.warnings).toEqual([expect.stringMatching(/ONE linked deal/), NOT_VERIFIED])
   })
 
   it('reports a portal refusal with its class and words', async () => {
@@ -63,7 +77,7 @@ describe('runOneTrigger', () => {
     const denied = await runOneTrigger(userHook, { ...input, ownerId: 9 })
     expect(denied).toMatchObject({
       outcome: 'failed',
-      error: { code: 'ACCESS_DENIED', kind: 'definite', description: 'Access denied! There are no permissions to update the entity.' },
+      error: { code: 'ACCESS_DENIED', kind: 'definite', description: 'Access denied! There is no permissions to update the entity.' },
       message: 'The user has no permission to change this item.'
     })
     // Deal 10 is assigned to this user: allowed.

@@ -175,8 +175,8 @@ describe('execute (app triggers)', () => {
     const result = await app.execute({ code: SEED_TRIGGERS.dealWon, ownerTypeId: 3, ownerId: 2 })
     expect(result.ok).toBe(true)
     if (result.ok) expect(result.warnings.map((w) => w.code)).toEqual(['owner-type-fan-out'])
-    // Contact 2 owns deals 4 and 5.
-    expect(sandbox.getItem(2, 4)?.stageId).toBe('WON')
+    // Contact 2 owns deals 4 and 5: ONE moves, the most recently modified one in progress (5).
+    expect(sandbox.getItem(2, 4)?.stageId).toBe('NEW')
     expect(sandbox.getItem(2, 5)?.stageId).toBe('WON')
   })
 
@@ -205,16 +205,23 @@ describe('incoming-webhook triggers', () => {
     const denied = await userHook.fireWebhookTrigger({ code: SEED_TRIGGERS.webhookPrep, ownerTypeId: 2, ownerId: 6 })
     expect(denied.ok).toBe(false)
     if (!denied.ok) {
-      expect(denied.error).toMatchObject({ code: 'ACCESS_DENIED', description: 'Access denied! There are no permissions to update the entity.' })
+      expect(denied.error).toMatchObject({ code: 'ACCESS_DENIED', description: 'Access denied! There is no permissions to update the entity.' })
       expect(denied.message).toBe('The user has no permission to change this item.')
     }
     // Deal 10 is assigned to that user.
     expect((await userHook.fireWebhookTrigger({ code: SEED_TRIGGERS.webhookPrep, ownerTypeId: 2, ownerId: 10 })).ok).toBe(true)
   })
 
-  it('refuses targets the portal cannot parse (smart invoices, SPAs) before sending', async () => {
+  it('fires on a smart invoice: the portal splits SMART_INVOICE_2 on its last "_"', async () => {
+    sandbox.bindTrigger({ via: 'webhook', code: 'wh_inv', entityTypeId: 31, stageId: 'DT31_1:P' })
+    const result = await adminHook.fireWebhookTrigger({ code: 'wh_inv', ownerTypeId: 'SMART_INVOICE', ownerId: 2 })
+    expect(result.ok).toBe(true)
+    expect(sandbox.getItem(31, 2)?.stageId).toBe('DT31_1:P')
+  })
+
+  it('refuses smart processes (webhook triggers do nothing there) before sending', async () => {
     const before = sandbox.stats().requests
-    for (const ownerType of ['SMART_INVOICE', 31, 'DYNAMIC_177', 36]) {
+    for (const ownerType of ['DYNAMIC_177', 177]) {
       const result = await adminHook.fireWebhookTrigger({ code: 'x', ownerTypeId: ownerType, ownerId: 1 })
       expect(result.ok).toBe(false)
       if (!result.ok) expect(result.issues.map((i) => i.code)).toContain('owner-type-target-unsupported')

@@ -67,16 +67,23 @@ describe('OWNER_ID', () => {
 
 describe('OWNER_TYPE_ID', () => {
   it('accepts the types that have triggers, by id, symbol, short code or name', () => {
-    for (const raw of [1, '2', 'deal', 'DEAL', 'D', 'Quote', 'SI', 31, 'smart_document', 5, 'ORDER']) {
+    for (const raw of [1, '2', 'deal', 'DEAL', 'D', 'Quote', 'SI', 31, 'smart_document', 'ORDER']) {
       const result = checkOwnerType(raw)
       expect(result.issues, String(raw)).toEqual([])
       expect(result.type?.supportsTriggers).toBe(true)
     }
   })
 
-  it('allows contacts and companies with a fan-out warning', () => {
+  it('allows contacts and companies with a warning that one deal per contact moves', () => {
     for (const raw of [3, 'company']) {
-      expect(checkOwnerType(raw).issues).toMatchObject([{ code: 'owner-type-fan-out', severity: 'warning' }])
+      expect(checkOwnerType(raw).issues).toMatchObject([{ code: 'owner-type-fan-out', severity: 'warning', message: expect.stringMatching(/ONE linked deal.*most recently modified/) }])
+    }
+  })
+
+  it('refuses the old invoice (5) with the reason: automation no longer runs on it', () => {
+    for (const raw of [5, 'INVOICE']) {
+      const result = checkOwnerType(raw)
+      expect(result.issues).toMatchObject([{ code: 'owner-type-retired', severity: 'error', message: expect.stringMatching(/no longer runs on old invoices.*SMART_INVOICE/) }])
     }
   })
 
@@ -142,12 +149,13 @@ describe('execute and webhook-trigger inputs', () => {
     expect(validateWebhookTrigger({ code: 'x', ownerType: 'L', ownerId: '25' }).params).toEqual({ target: 'LEAD_25', code: 'x' })
   })
 
-  it('explains why SPAs and smart invoices cannot be webhook-trigger targets', () => {
-    const checked = validateWebhookTrigger({ code: 'x', ownerType: 31, ownerId: 5 })
-    expect(checked.params).toBeUndefined()
-    expect(checked.issues[0]?.code).toBe('owner-type-target-unsupported')
-    expect(checked.issues[0]?.message).toMatch(/SMART_INVOICE_<id>.*"SMART"/)
-    expect(codes(validateWebhookTrigger({ code: 'x', ownerType: 'DYNAMIC_128', ownerId: 5 }).issues)).toEqual(['owner-type-target-unsupported'])
+  it('targets smart invoices (split on the last "_"), refuses SPAs with the reason', () => {
+    expect(validateWebhookTrigger({ code: 'x', ownerType: 31, ownerId: 5 })).toMatchObject({ issues: [], params: { target: 'SMART_INVOICE_5', code: 'x' } })
+    const spa = validateWebhookTrigger({ code: 'x', ownerType: 'DYNAMIC_128', ownerId: 5 })
+    expect(spa.params).toBeUndefined()
+    expect(codes(spa.issues)).toEqual(['owner-type-target-unsupported'])
+    expect(spa.issues[0]?.message).toMatch(/do not work on smart processes.*true and do nothing/)
+    expect(codes(validateWebhookTrigger({ code: 'x', ownerType: 5, ownerId: 5 }).issues)).toEqual(['owner-type-retired'])
     expect(codes(validateWebhookTrigger({ code: '', ownerType: 2, ownerId: 5 }).issues)).toEqual(['code-empty'])
   })
 })

@@ -38,8 +38,10 @@ export interface OperatingReservation {
   readonly method: string
   readonly calls: number
   /** The calls ran: charge what they cost. `costsSec` holds the measured cost of each call that
-   * reported one; `unmeasured` calls (ran, no timing) are charged at the estimate. */
-  settle(costsSec: readonly number[], unmeasured?: number): void
+   * reported one; `unmeasured` calls (ran, no timing) are charged at the estimate. `learn: false`
+   * charges the window without touching the cost estimate (single calls outside a run must not
+   * stand in for a run's own measurement). */
+  settle(costsSec: readonly number[], unmeasured?: number, learn?: boolean): void
   /** None of the calls ran (rejected before execution): give the reservation back. A no-op once
    * settled, so callers may release in a `finally`. */
   release(): void
@@ -219,9 +221,9 @@ export class OperatingGovernor {
     return {
       method,
       calls,
-      settle: (costsSec, unmeasured = 0) => {
+      settle: (costsSec, unmeasured = 0, learn = true) => {
         if (!close()) return
-        this.learnCost(b, costsSec)
+        if (learn) this.learnCost(b, costsSec)
         if (costsSec.length > 0) b.blockStreak = 0
         const charged = costsSec.reduce((s, c) => s + c, 0) + unmeasured * (b.costSec ?? estimate)
         if (charged > 0) {
@@ -259,6 +261,10 @@ export class OperatingGovernor {
     let until: number
     if (b.resetAtMs !== undefined && b.resetAtMs > now) {
       until = b.resetAtMs + this.slackMs
+    } else if (b.resetAtMs !== undefined && now - b.resetAtMs < this.windowMs / 10) {
+      // The reset time has only just passed: it is a whole second on the portal's clock, and the
+      // clocks differ a little. Try again shortly, twice as long after each 429 in a row.
+      until = now + Math.min(this.windowMs / 10, this.slackMs * 2 ** (b.blockStreak - 1))
     } else {
       // Reset time unknown or stale: the portal frees time one bucket (a tenth of the window) at
       // a time, so wait a bucket, then twice as long after each 429 in a row, up to a window;
@@ -302,6 +308,22 @@ export class OperatingGovernor {
     if (b.reportedSec !== undefined) s.reportedSec = b.reportedSec
     if (b.resetAtMs !== undefined) s.resetAt = b.resetAtMs
     return s
+  }
+
+  /** What the window holds now and when each part leaves it (seconds from now): our charges,
+   * calls in flight (leaving a full window from now at the earliest) and usage seen from
+   * elsewhere. For the ETA (runs/eta.ts): the budget comes back in the pattern it was spent. */
+  expiries(method: string): { inSec: number; sec: number }[] {
+    const b = this.budget(method)
+    const now = this.clock.now()
+    const out: { inSec: number; sec: number }[] = []
+    for (let i = b.head; i < b.charges.length; i++) {
+      const c = b.charges[i] as Charge
+      out.push({ inSec: Math.max(0, (c.at + this.windowMs - now) / 1000), sec: c.cost })
+    }
+    if (b.reserved > 0) out.push({ inSec: this.limits.windowSec, sec: b.reserved })
+    if (b.external > 0) out.push({ inSec: Math.max(0, (b.externalUntil - now) / 1000), sec: b.external })
+    return out
   }
 
   private learnCost(b: MethodBudget, costsSec: readonly number[]): void {

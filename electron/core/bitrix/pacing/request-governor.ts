@@ -112,11 +112,14 @@ export class RequestGovernor {
     this.factor = Math.min(1, this.factor + this.recoveryStep)
   }
 
-  /** Plan changed (e.g. the profile moved to Enterprise). Tokens are kept, capped to the new burst. */
+  /** Plan changed (e.g. the profile moved to Enterprise, or a run with a custom plan takes over
+   * a governor that lookups used with the preset). What the portal's bucket holds stays: the
+   * requests counted in it (burst - tokens) are kept, within the new burst. */
   setLimits(limits: RateLimits): void {
     this.refill()
+    const inBucket = this.limits.burst - this.tokens
     this.limits = { ...limits }
-    this.tokens = Math.min(this.tokens, limits.burst)
+    this.tokens = Math.max(0, Math.min(limits.burst, limits.burst - inBucket))
   }
 
   state(): RequestGovernorState {

@@ -1,0 +1,83 @@
+// A REST client whose every request goes through a portal's governors: a request token before
+// each call or batch, and for single calls the method's operating budget (admitted, booked,
+// charged from the answer). The runner paces its own batches; this wraps everything else a run
+// needs from the same portal (owner-type lookups, the connection check before a run...), so that
+// a request the governors never saw cannot spend the portal's bucket under them and draw a 503.
+import type { RestTime } from '../../../shared/domain'
+import { isBitrixError } from '../errors'
+import type { BatchCommand, BatchResponse, BitrixClient, CallOptions, RestResponse } from '../types'
+import type { Clock } from './clock'
+import type { OperatingGovernor } from './operating-governor'
+import type { RequestGovernor } from './request-governor'
+import { durationIsPrecise } from './server-cost'
+
+export interface Governors {
+  request: RequestGovernor
+  operating: OperatingGovernor
+}
+
+/** A single call's cost: a precise duration as is; otherwise no more than the wall time (a
+ * whole-second `start` pads the duration by up to a second). */
+function callCost(time: RestTime | undefined, wallSec: number): number | undefined {
+  if (!time || typeof time.duration !== 'number') return undefined
+  return durationIsPrecise(time) ? Math.max(time.duration, time.processing ?? 0) : Math.max(0, Math.min(time.duration, wallSec))
+}
+
+export function governClient(client: BitrixClient, governors: Governors, clock: Clock): BitrixClient {
+  const { request, operating } = governors
+
+  async function token(signal?: AbortSignal): Promise<void> {
+    await request.acquire(signal)
+  }
+
+  function learnFailure(err: unknown, method: string): void {
+    if (!isBitrixError(err)) return
+    const code = err.info.code.toUpperCase()
+    if (code === 'QUERY_LIMIT_EXCEEDED') request.onRateLimited()
+    else if (code === 'OPERATION_TIME_LIMIT') operating.onLimitExceeded(method)
+  }
+
+  const governed: BitrixClient = {
+    async call<T = unknown>(method: string, params?: Record<string, unknown>, opts?: CallOptions): Promise<RestResponse<T>> {
+      // The method's budget first (a wait here holds no request token), then the token.
+      for (;;) {
+        const admitted = operating.admit(method, 1)
+        if (admitted.calls > 0) break
+        if (opts?.signal?.aborted) break
+        await clock.sleep(Number.isFinite(admitted.waitMs) ? Math.max(1, admitted.waitMs) : 250, opts?.signal)
+      }
+      const reservation = operating.reserve(method, 1)
+      try {
+        await token(opts?.signal)
+        const t0 = clock.now()
+        const answer = await client.call<T>(method, params, opts)
+        request.onAccepted()
+        const cost = callCost(answer.time, (clock.now() - t0) / 1000)
+        // Charged to the window, but not learned: a run measures its own cost per call.
+        reservation.settle(cost === undefined ? [] : [cost], cost === undefined ? 1 : 0, false)
+        operating.observe(method, answer.time)
+        return answer
+      } catch (err) {
+        learnFailure(err, method)
+        throw err
+      } finally {
+        // A call that failed before running costs nothing; after settle this is a no-op.
+        reservation.release()
+      }
+    },
+    async batch(commands: BatchCommand[], opts?: { halt?: boolean } & CallOptions): Promise<BatchResponse> {
+      await token(opts?.signal)
+      try {
+        const answer = await client.batch(commands, opts)
+        request.onAccepted()
+        return answer
+      } catch (err) {
+        learnFailure(err, 'batch')
+        throw err
+      }
+    },
+    describe: () => client.describe()
+  }
+  if (client.refreshNow) governed.refreshNow = () => (client.refreshNow as () => Promise<void>)()
+  return governed
+}

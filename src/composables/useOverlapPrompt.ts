@@ -1,0 +1,76 @@
+// Before a run starts: were some of its rows sent already by a recent run of the same trigger on
+// the same portal (a half-finished file opened again, IDs pasted twice)? If so the admin chooses:
+// skip them, send them all again, or not start. Nothing is ever re-fired without that choice.
+import { h } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { NButton, useDialog } from 'naive-ui'
+import type { RunOverlap } from '@/lib/contract'
+import { useFormat } from '@/composables/useFormat'
+import { useRunsStore } from '@/stores/runs'
+
+export type OverlapChoice = 'skip' | 'include' | 'abort'
+
+export function useOverlapPrompt() {
+  const { t } = useI18n()
+  const fmt = useFormat()
+  const runs = useRunsStore()
+  const dialog = useDialog()
+
+  function ask(overlap: RunOverlap, toSend: number): Promise<OverlapChoice> {
+    return new Promise((resolve) => {
+      let settled = false
+      const done = (choice: OverlapChoice): void => {
+        if (settled) return
+        settled = true
+        d.destroy()
+        resolve(choice)
+      }
+      const d = dialog.warning({
+        title: t('finish.overlapTitle'),
+        style: 'width: min(600px, 92vw)',
+        content: () =>
+          h('div', { 'data-testid': 'overlap-prompt', 'data-rows': String(overlap.rows) }, [
+            h(
+              'p',
+              { class: 'overlap-body' },
+              t('finish.overlapBody', { n: fmt.count(overlap.rows), succeeded: fmt.count(overlap.succeeded), uncertain: fmt.count(overlap.uncertain) })
+            ),
+            h(
+              'ul',
+              { class: 'overlap-runs' },
+              overlap.runs.slice(0, 5).map((r) => h('li', t('finish.overlapRun', { date: fmt.dateTime(r.createdAt), source: r.sourceName, n: fmt.count(r.rows) })))
+            )
+          ]),
+        onClose: () => done('abort'),
+        onMaskClick: () => done('abort'),
+        onEsc: () => done('abort'),
+        action: () =>
+          h('div', { class: 'overlap-actions', style: 'display:flex;flex-wrap:wrap;gap:8px;justify-content:flex-end' }, [
+            h(NButton, { size: 'small', onClick: () => done('abort'), 'data-testid': 'overlap-abort' }, () => t('finish.overlapCancel')),
+            h(NButton, { size: 'small', type: 'warning', secondary: true, onClick: () => done('include'), 'data-testid': 'overlap-include' }, () =>
+              t('finish.overlapInclude', { n: fmt.count(overlap.rows) })
+            ),
+            h(NButton, { size: 'small', type: 'primary', onClick: () => done('skip'), 'data-testid': 'overlap-skip' }, () =>
+              t('finish.overlapSkip', { n: fmt.count(toSend) })
+            )
+          ])
+      })
+    })
+  }
+
+  /** Starts a run that was never sent, asking first when it overlaps a recent one. Resolves
+   * false when the admin chose not to start (the run stays ready). */
+  async function startChecked(runId: string): Promise<boolean> {
+    const overlap = await runs.overlap(runId)
+    if (overlap) {
+      const summary = runs.byId(runId) ?? (await runs.get(runId))
+      const choice = await ask(overlap, Math.max(0, summary.counts.pending - overlap.rows))
+      if (choice === 'abort') return false
+      if (choice === 'skip') await runs.skipDone(runId)
+    }
+    await runs.start(runId)
+    return true
+  }
+
+  return { startChecked }
+}

@@ -1,0 +1,41 @@
+// Every request around a run goes through the governors the run paces by: owner-type lookups
+// just before a run (crm.enum.ownertype, crm.type.list) take their tokens from the same bucket,
+// so the run never draws a 503 the governors could have foreseen.
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTriggerService } from '../../../electron/core/triggers/trigger-service'
+import { dealRows, executions, range, rig, spec, type Rig } from './helpers'
+
+let r: Rig | undefined
+afterEach(async () => {
+  await r?.close()
+  r = undefined
+})
+
+describe('lookups through the run governors', () => {
+  it('owner-type lookups before a run spend the governed bucket, and the run draws no 503', async () => {
+    // A small bucket that barely drains: two lookups take two of its four tokens.
+    const rate = { burst: 4, drainPerSec: 0.5 }
+    r = await rig({ deals: 100, rate })
+    const runs = r.manager()
+    // The portal's plan is known (as the CLI knows the profile's): the lookups pace by it.
+    const service = createTriggerService(runs.governed('p1', r.client(), rate), { scopes: ['crm'] })
+    const catalog = await service.ownerTypes()
+    expect(catalog.source).toBe('portal')
+    expect(r.sandbox.stats().requests).toBe(2)
+    const { id } = await runs.createRun(spec(r, dealRows(range(1, 100)), { options: { plan: 'custom', rate } }))
+    const view = await (await runs.start(id)).done
+    expect(view.status).toBe('finished')
+    expect(view.counts.succeeded).toBe(100)
+    expect(r.sandbox.stats().rejected503).toBe(0)
+    expect(executions(r.sandbox).size).toBe(100)
+  })
+
+  it('a governed lookup waits for a token rather than draw a 503', async () => {
+    const rate = { burst: 2, drainPerSec: 5 }
+    r = await rig({ deals: 1, rate })
+    const runs = r.manager()
+    const client = runs.governed('p1', r.client(), rate)
+    for (let i = 0; i < 6; i++) await client.call('profile')
+    expect(r.sandbox.stats().rejected503).toBe(0)
+  })
+})

@@ -218,10 +218,22 @@ async function* sheetRows(
   }
 }
 
+/** Passes over a sheet that is not wanted. It must still be started: exceljs parks a sheet stored
+ * before the shared strings in a temporary file, opens a read stream on it lazily and deletes the
+ * file as soon as the next sheet is asked for; a stream that had not opened by then fails with
+ * ENOENT on an emitter nobody listens to, which ends the process. Reading one row opens it. */
+export async function skipSheet(sheet: SheetVisit): Promise<void> {
+  await sheet.rows.next()
+  await sheet.rows.return(undefined)
+}
+
 /** The non-empty rows of one sheet (by name; the first sheet when none is named). */
 export async function* sheetRowsOf(input: CsvInput, sheetName?: string, onSheet?: (name: string) => void): AsyncGenerator<SheetRow> {
   for await (const sheet of readSheets(input)) {
-    if (sheetName !== undefined && sheet.name !== sheetName) continue
+    if (sheetName !== undefined && sheet.name !== sheetName) {
+      await skipSheet(sheet)
+      continue
+    }
     onSheet?.(sheet.name)
     yield* sheet.rows
     return

@@ -146,6 +146,18 @@ describe('OperatingGovernor', () => {
     expect(gov.waitingUntil(M)! - clock.now()).toBe(2000)
   })
 
+  it('respects usage from elsewhere only briefly when operating_reset_at has just passed', async () => {
+    const clock = new FakeClock()
+    const gov = new OperatingGovernor({ limits: { limitSec: 480, windowSec: 600 }, clock })
+    gov.reserve(M, 1).settle([0.1])
+    // The portal reports the budget full, with a reset time a moment ago (whole seconds).
+    gov.observe(M, { operating: 480, operating_reset_at: Math.floor(clock.now() / 1000) - 1 })
+    expect(gov.admit(M, 10).calls).toBe(0)
+    await clock.advance(1000)
+    // Not a tenth of the window (60 s): the next answer reports again whatever is still there.
+    expect(gov.admit(M, 10).calls).toBe(10)
+  })
+
   it('gives a released reservation back and keeps methods apart', () => {
     const clock = new FakeClock()
     const gov = new OperatingGovernor({ limits: { limitSec: 10, windowSec: 100 }, clock })

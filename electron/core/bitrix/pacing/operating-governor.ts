@@ -248,8 +248,18 @@ export class OperatingGovernor {
     const beyond = time.operating - ours
     if (beyond > b.external) {
       b.external = beyond
-      b.externalUntil = b.resetAtMs && b.resetAtMs > this.clock.now() ? b.resetAtMs : this.clock.now() + this.windowMs / 10
+      b.externalUntil = this.externalExpiry(b)
     }
+  }
+
+  /** Until when usage seen from elsewhere is respected: operating_reset_at when it is ahead; a
+   * moment when it has only just passed (a whole second on the portal's clock, clocks differ: the
+   * next answer reports again what is still there); a tenth of the window when it is unknown. */
+  private externalExpiry(b: MethodBudget): number {
+    const now = this.clock.now()
+    if (b.resetAtMs === undefined) return now + this.windowMs / 10
+    if (b.resetAtMs > now) return b.resetAtMs
+    return now - b.resetAtMs < this.windowMs / 10 ? now + this.slackMs : now + this.windowMs / 10
   }
 
   /** The portal answered OPERATION_TIME_LIMIT for this method. */

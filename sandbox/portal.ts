@@ -9,6 +9,7 @@ import { FaultPlan } from './faults'
 import { LeakyBucket, OperatingLimiter } from './limits'
 import { OAuthServer } from './oauth'
 import { WEBHOOK_IDS, seedDemo, seedIdentities, seedStructure } from './seed'
+import { addCategory, seedCrmItems } from './crm-structure'
 import { createHandler } from './server'
 import { PortalState } from './state'
 import type { App } from './state'
@@ -109,6 +110,8 @@ export async function launch(options: SandboxOptions = {}): Promise<{ sandbox: S
     generateItems: (entityTypeId, fromId, count, stageId) => {
       for (let id = fromId; id < fromId + count; id++) state.addItem({ entityTypeId, id, title: `Item ${entityTypeId}/${id}`, stageId })
     },
+    seedCrm: (options) => seedCrmItems(state, options),
+    addCategory: (entityTypeId, category) => addCategory(state, entityTypeId, category),
     getItem: (entityTypeId, id) => {
       const item = state.getItem(entityTypeId, id)
       return item ? { ...item } : undefined

@@ -2,6 +2,7 @@
 // pipelines and SPA types, and (unless seedData is false) a small demo CRM with triggers.
 import { randomBytes } from 'node:crypto'
 import type { PortalState } from './state'
+import { addCategory } from './crm-structure'
 import type { SandboxItem } from './types'
 
 export const WEBHOOK_IDS = { admin: '101', user: '102', noCrm: '103' } as const
@@ -45,6 +46,17 @@ export function seedStructure(state: PortalState): void {
   state.setPipeline(31, ['DT31_1:N', 'DT31_1:S', 'DT31_1:P', 'DT31_1:D'])
   state.setPipeline(177, ['DT177_1:NEW', 'DT177_1:PREPARATION', 'DT177_1:CLIENT', 'DT177_1:SUCCESS', 'DT177_1:FAIL'])
   state.setPipeline(156, ['DT156_3:NEW', 'DT156_3:SUCCESS', 'DT156_3:FAIL'])
+  // A second deal pipeline, "Wholesale" (category 3), for choosing items by pipeline and stage.
+  addCategory(state, 2, {
+    id: 3,
+    name: 'Wholesale',
+    stages: [
+      { id: 'C3:NEW', name: 'New order' },
+      { id: 'C3:PREPARATION', name: 'Negotiation' },
+      { id: 'C3:WON', name: 'Shipped' },
+      { id: 'C3:LOSE', name: 'Lost' }
+    ]
+  })
   state.spaTypes.set(177, { id: 1, entityTypeId: 177, title: 'Projects', code: null, automation: true, stages: true })
   state.spaTypes.set(156, { id: 2, entityTypeId: 156, title: 'Contracts', code: null, automation: false, stages: true })
 }

@@ -117,6 +117,16 @@ export class PortalState {
     this.pipelines.set(entityTypeId, order)
   }
 
+  /** A type's stage ids in pipeline order, every category's together (crm-structure.ts groups them). */
+  pipelineStages(entityTypeId: number): string[] {
+    return [...(this.pipelines.get(entityTypeId)?.keys() ?? [])]
+  }
+
+  /** Adds stages at the end of a type's pipeline (a new category's), keeping the ones it has. */
+  addStages(entityTypeId: number, stageIds: string[]): void {
+    for (const s of stageIds) this.stageOrder(entityTypeId, s)
+  }
+
   /** Unknown stages join the end of their type's pipeline. */
   private stageOrder(entityTypeId: number, stageId: string): number {
     let order = this.pipelines.get(entityTypeId)

@@ -99,9 +99,28 @@ export interface SandboxItem {
   companyId?: number
   /** Owner user (default 1, the admin). The non-admin user may fire webhook triggers only on own items. */
   assignedById?: number
+  /** ISO 8601 with offset, as crm.item.* returns it (default 2024-01-01T00:00:00+00:00). */
+  createdTime?: string
+  updatedTime?: string
   /** OPENED: false = only admins and the assigned user may read it (crm.item.list leaves it out,
    * crm.item.get answers NOT_FOUND). Default true. */
   opened?: boolean
+}
+
+/** Bulk seeding for the CRM-selection tests and benchmark (crm.item.list filters and paging). */
+export interface SeedCrmOptions {
+  entityTypeId: number
+  fromId: number
+  count: number
+  /** Category (pipeline) of every item; its stage ids get its prefix (C3:NEW for deals, DT177_1:NEW for SPAs). */
+  categoryId?: number
+  /** Stage ids (already prefixed) cycled over the items. */
+  stageIds: string[]
+  /** Owner users cycled over the items (default [1]). */
+  assignedByIds?: number[]
+  /** createdTime of the first item, then one `stepMinutes` later each (default 2026-01-01T00:00:00+00:00, 60). */
+  createdFrom?: string
+  stepMinutes?: number
 }
 
 export interface Sandbox {
@@ -142,6 +161,10 @@ export interface Sandbox {
   addItems(items: SandboxItem[]): void
   /** Create `count` items of a type with ids from `fromId`, at `stageId`. */
   generateItems(entityTypeId: number, fromId: number, count: number, stageId: string): void
+  /** Many items with categories, stages, owners and creation times spread out (tens of thousands in well under a second). */
+  seedCrm(options: SeedCrmOptions): void
+  /** A pipeline (category) of a type with its stages, for crm.category.list / crm.status.list. */
+  addCategory(entityTypeId: number, category: { id: number; name: string; stages: { id: string; name: string }[] }): void
   getItem(entityTypeId: number, id: number): SandboxItem | undefined
   addFaults(rules: FaultRule[]): void
   clearFaults(): void

@@ -10,6 +10,10 @@ export interface ColumnOptions {
   /** undefined: as detected in the file. */
   header?: boolean
   delimiter?: string
+  /** Workbook: the sheet to read (default: the first that looks like a list of IDs). */
+  sheet?: string
+  /** Workbook: the header's row number (default: detected). */
+  headerRow?: number
 }
 
 function resolveColumn(raw: string, flag: string, inspection: CsvInspection, hasHeader: boolean): number {
@@ -48,6 +52,12 @@ export function buildMapping(
   if (ownerTypeColumn !== undefined) mapping.ownerTypeColumn = ownerTypeColumn
   if (codeColumn !== undefined) mapping.codeColumn = codeColumn
   if (opts.delimiter !== undefined) mapping.delimiter = parseDelimiter(opts.delimiter)
+  if (inspection.format === 'xlsx') {
+    if (inspection.sheet !== undefined) mapping.sheet = inspection.sheet
+    // The row the preview took as the header (or none), so the import reads the same table.
+    mapping.headerRow = hasHeader ? (inspection.headerRow ?? 0) : 0
+    if (hasHeader && inspection.headerRow === undefined) delete mapping.headerRow
+  }
   return mapping
 }
 

@@ -8,6 +8,7 @@ import { ProfileStoreError } from '../core/profiles/profile-store'
 import { SecretStoreError } from '../core/profiles/secret-store'
 import { noKeychainText } from './env-profile'
 import { CsvImportError } from '../core/runs/csv-errors'
+import { CrmSelectionError } from '../core/runs/crm-source'
 import { RunStateError } from '../core/runs/run-manager'
 import { RunLockedError, RunNotFoundError } from '../core/runs/run-store'
 import { TriggerInputError } from '../core/triggers/trigger-service'
@@ -58,6 +59,8 @@ function isInputError(err: unknown): boolean {
     err instanceof ProfileError ||
     err instanceof ProfileStoreError ||
     err instanceof CsvImportError ||
+    // A CRM selection that cannot be used, or that the portal refused: nothing was fired.
+    err instanceof CrmSelectionError ||
     err instanceof RunNotFoundError ||
     err instanceof RunStateError ||
     // Another process is sending the run: nothing was sent here; try again once it stops.

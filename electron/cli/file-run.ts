@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises'
 import type { CsvDelimiter, CsvEncoding, OperatingLimits, PlanPreset, Profile, RateLimits, TriggerKind } from '../shared/domain'
 import { mixedDelimiters } from '../core/runs/csv-detect'
 import { ownerTypeResolver, planCsvRun, type CsvRunPlan } from '../core/runs/csv-run'
-import { inspectCsv } from '../core/runs/csv-inspect'
+import { inspectSpreadsheet } from '../core/runs/spreadsheet'
 import type { OwnerTypeCatalog } from '../core/triggers/owner-types'
 import { buildMapping, type ColumnOptions } from './csv-columns'
 import { openCsvInput, type CsvInputFile } from './csv-input'
@@ -41,9 +41,11 @@ export async function prepareFileRun(profile: Profile, catalog: OwnerTypeCatalog
 
 async function planFile(profile: Profile, catalog: OwnerTypeCatalog, opts: FileRunOptions, input: CsvInputFile): Promise<FileRunPlan> {
   const { path } = input
-  const inspection = await inspectCsv(path, {
+  const inspection = await inspectSpreadsheet(path, {
     resolveOwnerType: ownerTypeResolver(catalog),
-    ...(opts.header !== undefined && { hasHeader: opts.header })
+    ...(opts.header !== undefined && { hasHeader: opts.header }),
+    ...(opts.sheet !== undefined && { sheet: opts.sheet }),
+    ...(opts.headerRow !== undefined && { headerRow: opts.headerRow })
   })
   const mapping = buildMapping(opts, inspection, { code: Boolean(opts.code), ownerType: Boolean(opts.ownerType) })
   if (mapping.codeColumn === undefined && !opts.code) throw usageError('Give the trigger code with --code, or a column of codes with --code-column.')
@@ -51,7 +53,8 @@ async function planFile(profile: Profile, catalog: OwnerTypeCatalog, opts: FileR
     throw usageError('Give the CRM type with --owner-type (e.g. deal or 2), or a column of types with --owner-type-column.')
   }
   const ownerTypeId = opts.ownerType ? findOwnerTypeId(opts.ownerType, catalog) : undefined
-  const delimiterHint = opts.delimiter === undefined ? await mixedHint(path, inspection.encoding, inspection.delimiter) : undefined
+  // A workbook has no delimiters to mix up.
+  const delimiterHint = opts.delimiter === undefined && inspection.format !== 'xlsx' ? await mixedHint(path, inspection.encoding, inspection.delimiter) : undefined
   const plan = await planCsvRun({
     profile: { id: profile.id, name: profile.name, portalUrl: profile.portalUrl, kind: profile.kind },
     kind: opts.kind,

@@ -8,10 +8,10 @@ export function createDialogs(parent: () => BrowserWindow | undefined): Dialogs 
   return {
     async openCsv() {
       const options: Electron.OpenDialogOptions = {
-        title: 'Open a CSV file',
+        title: 'Open a CSV or Excel file',
         properties: ['openFile'],
         filters: [
-          { name: 'CSV or text', extensions: ['csv', 'tsv', 'txt'] },
+          { name: 'CSV, text or Excel', extensions: ['csv', 'tsv', 'txt', 'xlsx', 'xls'] },
           { name: 'All files', extensions: ['*'] }
         ]
       }

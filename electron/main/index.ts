@@ -17,6 +17,7 @@ import { installQuitGuard } from './quit-guard'
 import { contentSecurityPolicy, isTrustedFrame } from './security'
 import { failStartup, prepareDataDir, stderrLogger, watchMainWindow } from './startup'
 import { createMainWindow, hardenDefaultSession } from './window'
+import { showRunNotification } from './run-notification'
 
 // app:// must be declared privileged before `ready`.
 registerAppScheme()
@@ -63,6 +64,11 @@ function startIpc(): IpcWiring {
     appInfo: { version: app.getVersion(), platform: process.platform, dataDir, locale: app.getLocale() },
     isTrustedSender,
     logger,
+    runEnded: (run) =>
+      showRunNotification(run, app.getLocale(), (runId) => {
+        focusMainWindow()
+        send('app.command', { command: 'open-run', runId })
+      }),
     clientOptions: { userAgent: `b24-trigger-runner/${app.getVersion()} (desktop)` }
   })
 }

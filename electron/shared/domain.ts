@@ -178,6 +178,12 @@ export interface CsvSourceLayout {
   byteLength: number
   /** Hex SHA-256 of the file, so a file changed since the import is refused rather than misread. */
   sha256: string
+  /** 'xlsx' for an Excel workbook (encoding and delimiter then mean nothing); absent: CSV. */
+  format?: 'xlsx'
+  /** Workbook: the sheet read. */
+  sheet?: string
+  /** Workbook: the header's row number (rows above it are not data); absent: the first non-empty row when hasHeader. */
+  headerRow?: number
 }
 
 export interface ImportSummary {
@@ -217,6 +223,14 @@ export interface CsvInspection {
   /** Data rows, from the file's line count (rows with multi-line cells make it an over-estimate). */
   totalRowsEstimate?: number
   suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
+  /** 'xlsx' for an Excel workbook; absent: CSV. */
+  format?: 'csv' | 'xlsx'
+  /** Workbook: every sheet's name, in order. */
+  sheets?: string[]
+  /** Workbook: the sheet shown (the one asked for, or the first that looks like a list of IDs). */
+  sheet?: string
+  /** Workbook: the header's row number as the spreadsheet shows it (rows above are titles). */
+  headerRow?: number
 }
 
 /** The user's choices after the preview (0-based column indexes). */
@@ -229,10 +243,76 @@ export interface CsvColumnMapping {
   delimiter?: CsvDelimiter | null
   /** Omitted: detected. */
   encoding?: CsvEncoding
+  /** Workbook: the sheet to read (omitted: the first). */
+  sheet?: string
+  /** Workbook: the header's row number; rows above it are skipped (omitted: the first non-empty row when hasHeader). */
+  headerRow?: number
 }
 
 /** Values for rows whose mapping has no owner-type or code column, or whose cell is empty. */
 export interface ImportDefaults {
   ownerTypeId?: number
   code?: string
+}
+
+// ---- Items chosen in the CRM (electron/core/runs/crm-source.ts) -----------------------------
+
+/** Which CRM items a run fires on, as filters of crm.item.list. Dates are days (YYYY-MM-DD),
+ * both ends included, in the portal's time. */
+export interface CrmSelection {
+  entityTypeId: number
+  /** Pipeline (crm.category.list id); absent: every pipeline. */
+  categoryId?: number
+  /** Stage ids (C3:NEW), any of them; absent: every stage. */
+  stageIds?: string[]
+  createdFrom?: string
+  createdTo?: string
+  updatedFrom?: string
+  updatedTo?: string
+  /** Responsible users (assignedById), any of them. */
+  assignedByIds?: number[]
+  /** Extra crm.item.list filter for experts, as JSON ({"opportunity": 0, ">=opportunity": 1000}). */
+  rawFilter?: string
+}
+
+/** A pipeline and its stages, to choose from. */
+export interface CrmCategoryInfo {
+  id: number
+  name: string
+  isDefault: boolean
+  stages: { id: string; name: string }[]
+}
+
+/** What a selection matches right now: the count and the first few items. */
+export interface CrmSelectionCount {
+  count: number
+  sample: { id: number; title: string; stageId?: string; categoryId?: number; assignedById?: number; createdTime?: string }[]
+  /** The crm.item.list filter the selection became. */
+  filter: Record<string, unknown>
+}
+
+/** Before firing (electron/core/runs/preview.ts): where the selected items are now, and how long
+ * the run should take. */
+export interface RunPreview {
+  /** Distinct items looked at (valid rows). */
+  items: number
+  /** Items per pipeline and stage, most first. */
+  byStage: { ownerTypeId: number; categoryId: number; stageId: string; stageName?: string; count: number }[]
+  /** Not found, or not visible to this user (the portal does not tell them apart). */
+  notFound: number
+  notFoundSample: number[]
+  /** Types without stages (contacts, companies): not read. */
+  unreadable: number
+  /** Reads that failed: their stage is unknown. */
+  failed: number
+  estimate: {
+    /** Requests of up to 50 triggers. */
+    requests: number
+    /** Time the request limit alone needs (the opening burst is free). */
+    rateSec: number
+    /** Time the operating budget needs at the known cost per trigger; absent when not yet known. */
+    operatingSec?: number
+    seconds: number
+    binding: 'rate' | 'operating'
+  }
 }

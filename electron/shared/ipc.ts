@@ -4,6 +4,10 @@
 // drifted channel breaks a test. Types and constants only: no runtime imports.
 import type {
   BindingConstraint,
+  CrmCategoryInfo,
+  CrmSelection,
+  CrmSelectionCount,
+  RunPreview,
   ErrorInfo,
   Outcome,
   OwnerType,
@@ -126,6 +130,21 @@ export interface CsvInspection {
   /** Data rows, estimated from the file's line count (optional). */
   totalRowsEstimate?: number
   suggested: { idColumn?: number; ownerTypeColumn?: number; codeColumn?: number }
+  /** 'xlsx' for an Excel workbook (optional; absent: CSV). */
+  format?: 'csv' | 'xlsx'
+  /** Workbook: every sheet's name, in order. */
+  sheets?: string[]
+  /** Workbook: the sheet shown. */
+  sheet?: string
+  /** Workbook: the header's row number as the spreadsheet shows it. */
+  headerRow?: number
+}
+
+/** Workbook choices for csv.inspect (a CSV ignores them). */
+export interface CsvInspectOptions {
+  sheet?: string
+  /** The header's row number; 0 = no header row. */
+  headerRow?: number
 }
 
 export interface CsvMapping {
@@ -134,6 +153,10 @@ export interface CsvMapping {
   codeColumn?: number
   hasHeader: boolean
   delimiter?: string
+  /** Workbook: the sheet to read. */
+  sheet?: string
+  /** Workbook: the header's row number (rows above are skipped); 0 = none. */
+  headerRow?: number
 }
 
 export interface ValidationSummary {
@@ -184,6 +207,18 @@ export interface CreateRunRequest {
   mapping: CsvMapping
   options: RunOptions
 }
+
+/** A run on items chosen in the CRM (electron/core/runs/crm-run.ts). */
+export interface CreateCrmRunRequest {
+  profileId: string
+  kind: TriggerKind
+  code: string
+  selection: CrmSelection
+  options: RunOptions
+}
+
+/** What to preview: the rows of a file or pasted list, or the items of a CRM selection. */
+export type PreviewRequest = { file: CreateRunRequest } | { crm: Omit<CreateCrmRunRequest, 'code'> & { code?: string } }
 
 export type RunStatus = 'ready' | 'running' | 'paused' | 'cancelling' | 'cancelled' | 'finished' | 'interrupted'
 
@@ -334,7 +369,7 @@ export interface ApiHandlers {
   'triggers.curl': (req: RunOneRequest) => string
   /** Shows an open dialog in main; null when cancelled. */
   'csv.open': () => { path: string; name: string } | null
-  'csv.inspect': (source: CsvSource) => CsvInspection
+  'csv.inspect': (source: CsvSource, options?: CsvInspectOptions) => CsvInspection
   'csv.validate': (req: CreateRunRequest) => ValidationSummary
   'runs.create': (req: CreateRunRequest) => RunSummaryView
   'runs.start': (runId: string) => RunSummaryView
@@ -357,6 +392,14 @@ export interface ApiHandlers {
   'shell.openExternal': (url: string) => void
   /** Puts text on the system clipboard (main's clipboard module: the page has no clipboard permission). */
   'clipboard.writeText': (text: string) => void
+  /** Pipelines of a CRM type with their stages. */
+  'crm.categories': (profileId: string, entityTypeId: number) => CrmCategoryInfo[]
+  /** How many items a selection matches now, its filter and the first items. */
+  'crm.count': (profileId: string, selection: CrmSelection) => CrmSelectionCount
+  /** Reads every matching ID into a new run (frozen before anything is sent); not started. */
+  'runs.createFromCrm': (req: CreateCrmRunRequest) => RunSummaryView
+  /** Where the selected items are now, and how long the run would take. Reads only. */
+  'runs.preview': (req: PreviewRequest) => RunPreview
 }
 
 export type ApiMethod = keyof ApiHandlers
@@ -394,14 +437,20 @@ export const API_METHODS = [
   'runs.overlap',
   'runs.skipDone',
   'shell.openExternal',
-  'clipboard.writeText'
+  'clipboard.writeText',
+  'crm.categories',
+  'crm.count',
+  'runs.createFromCrm',
+  'runs.preview'
 ] as const satisfies readonly ApiMethod[]
 
 /** Push events from main to the renderer. */
 /** An application-menu item the renderer carries out (File → Open CSV…, View → Toggle dark theme):
  * 'open-csv' = go to the CSV import and call csv.open(); 'toggle-theme' = flip light/dark. */
 export interface AppCommandEvent {
-  command: 'open-csv' | 'toggle-theme'
+  command: 'open-csv' | 'toggle-theme' | 'open-run'
+  /** For 'open-run' (a click on the run-ended notification): the run to show. */
+  runId?: string
 }
 
 export interface ApiEvents {

@@ -5,6 +5,7 @@ import { errors } from '../envelope'
 import type { MethodResult } from '../envelope'
 import { bool, param, parsePhpQuery } from '../params'
 import type { MethodDef } from './types'
+import { resolveReferences } from '../batch-refs'
 
 export const MAX_BATCH = 50
 
@@ -58,7 +59,9 @@ export const batch: MethodDef = {
       }
       // [rest] methodsBatch: a command that is not a string is skipped, with no result and no error.
       if (typeof raw !== 'string') continue
-      const { method, params: cmdParams } = splitCommand(raw)
+      const { method, params: parsed } = splitCommand(raw)
+      // $result[label][path] references to earlier commands' answers (batch-refs.ts).
+      const cmdParams = resolveReferences(parsed, { result, next: resultNext, total: resultTotal, time: resultTime, error: resultError })
       const outcome = await ctx.callNested(method, cmdParams)
       if (outcome.time) resultTime.set(key, outcome.time)
       if (outcome.ok) {

@@ -9,6 +9,10 @@ import type { SpaType } from '../state'
 import type { MethodContext, MethodDef } from './types'
 
 const PAGE = 50
+/** Items made without a time (the demo CRM, generateItems) were "created" then. */
+const DEFAULT_TIME = '2024-01-01T00:00:00+00:00'
+/** Date fields compare as instants, whatever offset or precision the filter value has. */
+const DATE_FIELDS = new Set(['createdTime', 'updatedTime'])
 
 /** Types crm.item.* serves (its factories): static types with a factory plus existing SPAs. */
 const ITEM_TYPES = new Set([1, 2, 3, 4, 7, 31, 36, 39])
@@ -40,7 +44,9 @@ function itemView(item: SandboxItem): Record<string, unknown> {
     assignedById: item.assignedById ?? 1,
     contactId: item.contactId ?? null,
     companyId: item.companyId ?? null,
-    entityTypeId: item.entityTypeId
+    entityTypeId: item.entityTypeId,
+    createdTime: item.createdTime ?? DEFAULT_TIME,
+    updatedTime: item.updatedTime ?? item.createdTime ?? DEFAULT_TIME
   }
 }
 
@@ -120,7 +126,7 @@ const itemGet: MethodDef = {
 
 type Predicate = (view: Record<string, unknown>) => boolean
 
-const ITEM_FILTER_FIELDS = new Set(['id', 'title', 'stageId', 'categoryId', 'assignedById', 'contactId', 'companyId'])
+const ITEM_FILTER_FIELDS = new Set(['id', 'title', 'stageId', 'categoryId', 'assignedById', 'contactId', 'companyId', 'createdTime', 'updatedTime'])
 
 /** crm.item.list filter operators: =, @, !@, !, !=, >, >=, <, <= (plain key = equality). */
 function itemPredicate(key: string, value: unknown): { field: string; op: string; values: unknown[]; test: Predicate } {
@@ -129,7 +135,12 @@ function itemPredicate(key: string, value: unknown): { field: string; op: string
   const values = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [value]
   const wanted = new Set(values.map(str))
   const num = Number(str(values[0]))
-  const cmp = (v: unknown): number => (typeof v === 'number' ? v - num : str(v).localeCompare(str(values[0])))
+  const when = DATE_FIELDS.has(field) ? Date.parse(str(values[0])) : NaN
+  if (DATE_FIELDS.has(field) && Number.isNaN(when)) {
+    throw new RestError('INVALID_ARG_VALUE', `Invalid filter: value of '${field}' is not a date`, 400)
+  }
+  const cmp = (v: unknown): number =>
+    DATE_FIELDS.has(field) ? Date.parse(str(v)) - when : typeof v === 'number' ? v - num : str(v).localeCompare(str(values[0]))
   const tests: Record<string, Predicate> = {
     '': (r) => wanted.has(str(r[field])),
     '=': (r) => wanted.has(str(r[field])),
@@ -171,9 +182,15 @@ const itemList: MethodDef = {
     const rest = preds.filter((p) => p !== idPred)
     const select = param(params, 'select')
     const selectList = Array.isArray(select) ? select.map(str) : undefined
+    const viewOf = (id: number): Record<string, unknown> => itemView(ctx.state.getItem(entityTypeId, id) as SandboxItem)
+    // start = -1: one page, no count, no `next` (docs: api-reference/performance/huge-data.md),
+    // the way to enumerate with a `>id` filter. Served by walking the ids from that bound.
+    if (int(param(params, 'start')) === -1) {
+      const items = firstPage(ids, desc, rest, viewOf).map((v) => pick(v, selectList))
+      return { result: { items }, total: 0 }
+    }
     const start = Math.max(0, int(param(params, 'start')))
     const ordered = desc ? [...ids].reverse() : ids
-    const viewOf = (id: number): Record<string, unknown> => itemView(ctx.state.getItem(entityTypeId, id) as SandboxItem)
     let total: number
     let page: Record<string, unknown>[]
     if (rest.length === 0) {
@@ -190,6 +207,42 @@ const itemList: MethodDef = {
     if (total > start + PAGE) res.next = start + PAGE
     return res
   }
+}
+
+/** Up to a page of matches in id order, starting at the bound of an `>id`/`>=id` predicate (so
+ * keyset paging costs a page, not a scan from the first item). */
+function firstPage(
+  ids: number[],
+  desc: boolean,
+  preds: { field: string; op: string; values: unknown[]; test: Predicate }[],
+  viewOf: (id: number) => Record<string, unknown>
+): Record<string, unknown>[] {
+  let from = 0
+  if (!desc) {
+    for (const p of preds) {
+      if (p.field !== 'id' || (p.op !== '>' && p.op !== '>=')) continue
+      const bound = Number(str(p.values[0]))
+      if (!Number.isFinite(bound)) continue
+      // First index whose id passes the bound (ids are sorted ascending).
+      let lo = 0
+      let hi = ids.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        const id = ids[mid] as number
+        if (p.op === '>' ? id > bound : id >= bound) hi = mid
+        else lo = mid + 1
+      }
+      from = Math.max(from, lo)
+    }
+  }
+  const out: Record<string, unknown>[] = []
+  for (let i = 0; i < ids.length && out.length < PAGE; i++) {
+    const id = desc ? (ids[ids.length - 1 - i] as number) : (ids[from + i] as number | undefined)
+    if (id === undefined) break
+    const view = viewOf(id)
+    if (preds.every((p) => p.test(view))) out.push(view)
+  }
+  return out
 }
 
 const profile: MethodDef = {

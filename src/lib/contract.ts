@@ -2,3 +2,4 @@
 // rest of src/ imports them from one place.
 export type * from '../../electron/shared/ipc'
 export type { Outcome, OwnerType, PlanPreset, Profile, ProfileKind, TriggerKind, Verification } from '../../electron/shared/domain'
+export type { CrmCategoryInfo, CrmSelection, CrmSelectionCount, RunPreview } from '../../electron/shared/domain'

@@ -71,6 +71,7 @@ export function errorTextKey(error: Pick<IpcError, 'code' | 'portalText' | 'kind
     CSV_TOO_MANY_ROWS: 'csvTooManyRows',
     CSV_UNREADABLE: 'csvUnreadable',
     CSV_SOURCE_CHANGED: 'csvSourceChanged',
+    CSV_XLS_UNSUPPORTED: 'csvXlsUnsupported',
     NO_BRIDGE: 'noBridge'
   }
   const known = byCode[code]

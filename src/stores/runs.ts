@@ -8,6 +8,7 @@ import type {
   CreateRunRequest,
   CsvSource,
   CsvInspection,
+  CsvInspectOptions,
   IpcResult,
   RerunInclude,
   RerunOptions,
@@ -140,8 +141,8 @@ export const useRunsStore = defineStore('runs', () => {
     return unwrap(api().csv.open())
   }
 
-  async function inspect(source: CsvSource): Promise<CsvInspection> {
-    return unwrap(api().csv.inspect(source))
+  async function inspect(source: CsvSource, options?: CsvInspectOptions): Promise<CsvInspection> {
+    return unwrap(options ? api().csv.inspect(source, options) : api().csv.inspect(source))
   }
 
   async function validate(req: CreateRunRequest): Promise<ValidationSummary> {

@@ -5,11 +5,14 @@
 //   env BENCH_SANDBOX = JSON { options: SandboxOptions, deals, code }
 //   → 'ready' {url, app, tokens}; 'ledger' → executions per owner id; 'stats'; 'close'.
 import { startSandbox, type SandboxOptions } from '../../sandbox'
+import type { SeedCrmOptions } from '../../sandbox/types'
 
 interface Input {
   options: SandboxOptions
   deals: number
   code: string
+  /** More items, with pipelines, stages and dates (tests/bench/crm-enumerate.ts). */
+  crm?: SeedCrmOptions[]
 }
 
 type Request = { id: number; cmd: 'ledger' | 'stats' | 'close' }
@@ -18,6 +21,7 @@ async function main(): Promise<void> {
   const input = JSON.parse(process.env.BENCH_SANDBOX ?? '{}') as Input
   const sandbox = await startSandbox({ seedData: false, ...input.options })
   sandbox.generateItems(2, 1, input.deals, 'NEW')
+  for (const seed of input.crm ?? []) sandbox.seedCrm(seed)
   sandbox.addAppTrigger(sandbox.app.clientId, input.code, 'Bench')
   sandbox.bindTrigger({ via: 'app', code: input.code, entityTypeId: 2, stageId: 'WON' })
   const send = (message: unknown): void => void process.send?.(message)

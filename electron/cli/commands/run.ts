@@ -1,6 +1,6 @@
 // `b24-triggers run`: fire a trigger on one item, or on every row of a CSV file as a journaled
 // run that the desktop app lists too and either front end can resume.
-import { Option, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
 import type { PlanPreset, Profile, TriggerKind } from '../../shared/domain'
 import { action, type Ctx, type Session } from '../context'
 import type { ColumnOptions } from '../csv-columns'
@@ -11,6 +11,8 @@ import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
+import { CRM_ONLY, runFromCrm, type CrmRunOptions } from '../crm-run'
+import { printPreview } from '../preview'
 import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
 import { chooseOverlap, overlapLines } from '../overlap-check'
 import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
@@ -21,13 +23,26 @@ interface RunOptions extends ColumnOptions, PacingFlags {
   ownerType?: string
   id?: string
   csv?: string
+  file?: string
   webhookTrigger?: boolean
   verify?: boolean
   plan?: PlanPreset
   dryRun?: boolean
   skipDone?: boolean
   includeDone?: boolean
+  fromCrm?: boolean
+  preview?: boolean
+  category?: string
+  stage?: string[]
+  createdFrom?: string
+  createdTo?: string
+  modifiedFrom?: string
+  modifiedTo?: string
+  responsible?: string[]
+  filter?: string
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
 
 const CSV_ONLY: (keyof RunOptions)[] = [
   'idColumn',
@@ -42,18 +57,23 @@ const CSV_ONLY: (keyof RunOptions)[] = [
   'operatingBudget',
   'operatingWindow',
   'burst',
-  'drain'
+  'drain',
+  'sheet',
+  'headerRow'
 ]
 
 export function registerRun(program: Command, session: Session): void {
   const command = program
     .command('run')
-    .description('fire a trigger on one item (--id) or on every row of a CSV file (--csv)')
+    .description('fire a trigger on one item (--id), on every row of a CSV or Excel file (--csv/--file), or on the CRM items that match filters (--from-crm)')
     .option('--profile <profile>', 'profile name or id (may be left out when there is only one)')
     .option('--code <code>', 'trigger code (for a file: the default when there is no code column)')
     .option('--owner-type <type>', 'CRM type: deal, lead, quote, invoice, a number (2) or a smart-process id (for a file: the default)')
     .option('--id <id>', 'one item: its ID')
-    .option('--csv <file>', 'a file of item IDs, one row per item ("-": standard input; pipes are read once)')
+    .option('--csv <file>', 'a file of item IDs, one row per item ("-": standard input; pipes are read once); CSV/text or an Excel workbook (.xlsx)')
+    .option('--file <file>', 'the same as --csv')
+    .option('--sheet <name>', 'workbook: the sheet to read (default: the first that holds a list of IDs)')
+    .option('--header-row <n>', 'workbook: the row number of the header, as the spreadsheet shows it (default: detected)', parseRowNumber)
     .option('--id-column <column>', 'file: the column of item IDs (number counted from 1, or header name)')
     .option('--owner-type-column <column>', 'file: a column with the CRM type of each row')
     .option('--code-column <column>', 'file: a column with the trigger code of each row')
@@ -63,9 +83,19 @@ export function registerRun(program: Command, session: Session): void {
     .option('--webhook-trigger', 'fire an incoming-webhook trigger (crm.automation.trigger) instead of an app trigger')
     .option('--verify', "read each item's stage before and after, and report moved / unchanged / not found")
     .addOption(new Option('--plan <plan>', "file: the portal's plan, for pacing (default: the profile's)").choices(['standard', 'enterprise']))
-    .option('--dry-run', 'file: check the rows, print the summary, send nothing')
+    .option('--dry-run', 'file: check the rows, print the summary, send nothing; CRM: print the count and a sample')
     .option('--skip-done', 'file: skip rows a recent run of this trigger on this portal already sent (succeeded or uncertain)')
     .option('--include-done', 'file: send such rows again all the same (their triggers fire a second time)')
+    .option('--preview', "with --dry-run: read every item's current stage and show them by pipeline and stage, the items not found, and the estimated duration")
+    .option('--from-crm', 'run on the items of --owner-type in the CRM that match the filters below')
+    .option('--category <pipeline>', 'CRM: the pipeline, by id or name')
+    .option('--stage <stage>', 'CRM: a stage by code (NEW), id (C3:NEW) or name; repeat for several', collect)
+    .option('--created-from <date>', 'CRM: created on or after this day (YYYY-MM-DD)')
+    .option('--created-to <date>', 'CRM: created on or before this day')
+    .option('--modified-from <date>', 'CRM: modified on or after this day')
+    .option('--modified-to <date>', 'CRM: modified on or before this day')
+    .option('--responsible <userId>', 'CRM: responsible user id; repeat for several', collect)
+    .option('--filter <json>', 'CRM: extra crm.item.list filter for experts, e.g. \'{">=opportunity": 1000}\'')
   for (const option of pacingOptions()) command.addOption(option)
   command
     .addHelpText(
@@ -75,7 +105,9 @@ Examples:
   b24-triggers run --profile shop --code call_done --owner-type deal --id 6 --verify
   b24-triggers run --profile shop --csv deals.csv --id-column ID --code call_done --owner-type deal
   b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --dry-run
-  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --operating-budget 240`
+  b24-triggers run --profile shop --csv deals.csv --code call_done --owner-type deal --operating-budget 240
+  b24-triggers run --profile shop --file deals.xlsx --sheet Deals --header-row 3 --code call_done --owner-type deal
+  b24-triggers run --profile shop --from-crm --owner-type deal --category 3 --stage NEW --stage PREPARATION --created-from 2026-03-01 --code call_done --dry-run`
     )
     .action(action(session, run))
 }
@@ -85,9 +117,32 @@ function kindFor(profile: Profile, opts: RunOptions): TriggerKind {
   return opts.webhookTrigger || profile.kind === 'webhook' ? 'webhook' : 'app'
 }
 
+function parseRowNumber(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new InvalidArgumentError('a row number counted from 1.')
+  return Number(raw)
+}
+
 async function run(ctx: Ctx, opts: RunOptions): Promise<ExitCode> {
+  const crmFlags = CRM_ONLY.filter((k) => opts[k] !== undefined)
+  if (opts.fromCrm) {
+    if (opts.csv !== undefined || opts.file !== undefined || opts.id !== undefined) throw usageError('Give one source: --from-crm, --csv/--file or --id.')
+    const core = await ctx.core()
+    const profile = await findProfile(core, opts.profile)
+    return runFromCrm(ctx, core, profile, {
+      ...opts,
+      kind: kindFor(profile, opts),
+      verify: Boolean(opts.verify),
+      plan: opts.plan ?? profile.plan,
+      ...(opts.dryRun !== undefined && { dryRun: opts.dryRun })
+    } as CrmRunOptions)
+  }
+  if (crmFlags.length) throw usageError(`Options only for --from-crm: ${crmFlags.map(flagName).join(', ')}.`)
+  if (opts.file !== undefined) {
+    if (opts.csv !== undefined && opts.csv !== opts.file) throw usageError('Give the file once: --csv or --file.')
+    opts.csv = opts.file
+  }
   if (opts.csv !== undefined && opts.id !== undefined) throw usageError('Give either --id (one item) or --csv (a file), not both.')
-  if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, or --csv for a file.')
+  if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, --csv for a file, or --from-crm for items in the CRM.')
   if (opts.id !== undefined) {
     const stray = CSV_ONLY.filter((k) => opts[k] !== undefined)
     if (stray.length) throw usageError(`Options only for a file (--csv): ${stray.map(flagName).join(', ')}.`)
@@ -155,6 +210,11 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
   // Rows a recent run already sent are never fired again without being asked (issue 11).
   const overlap = await core.runs.overlapOfSpec(planned.spec)
   if (overlap) ctx.out.record({ type: 'overlap', ...overlap })
+  if (opts.preview) {
+    if (!opts.dryRun) throw usageError('--preview goes with --dry-run.')
+    const valid = planned.spec.rows.filter((r) => r.verdict === 'valid')
+    await printPreview(ctx, core, profile, catalog, valid, { verify: Boolean(opts.verify), plan: opts.plan ?? profile.plan })
+  }
   if (opts.dryRun) {
     if (overlap) for (const line of overlapLines(overlap)) ctx.out.error(line)
     return EXIT.ok

@@ -21,6 +21,8 @@ export type CsvErrorCode =
   | 'source-changed'
   /** Export: rows must come in ascending line order to be matched with the source file. */
   | 'export-order'
+  /** An old binary Excel workbook (.xls): no safe reader; the user saves it as .xlsx or CSV. */
+  | 'xls-unsupported'
 
 export class CsvImportError extends Error {
   override readonly name = 'CsvImportError'

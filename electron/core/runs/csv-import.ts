@@ -90,7 +90,7 @@ export async function importCsv(
   return { rows: judge.rows, summary: { ...judge.summary(), source } }
 }
 
-function checkMapping(mapping: CsvColumnMapping): void {
+export function checkMapping(mapping: CsvColumnMapping): void {
   const columns = [mapping.idColumn, mapping.ownerTypeColumn, mapping.codeColumn].filter((c) => c !== undefined)
   for (const c of columns) {
     if (!Number.isInteger(c) || c < 0) throw new CsvImportError('bad-mapping', `Column indexes start at 0 (got ${c}).`)

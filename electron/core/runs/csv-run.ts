@@ -7,7 +7,8 @@ import type { RunOptions, SkipGroup, ValidationSummary } from '../../shared/ipc'
 import { STATIC_OWNER_TYPES, type OwnerTypeCatalog } from '../triggers/owner-types'
 import { checkOwnerType, hasErrors } from '../triggers/validation'
 import { CsvImportError } from './csv-errors'
-import { importCsv, parsePastedIds, type ImportResult } from './csv-import'
+import { parsePastedIds, type ImportResult } from './csv-import'
+import { importSpreadsheet } from './spreadsheet'
 import type { CsvInput } from './csv-source'
 import { verdictText, type OwnerTypeResolver } from './csv-verdicts'
 import type { RunProfileRef, RunSettings, RunSpec } from './run-types'
@@ -57,7 +58,7 @@ export async function planCsvRun(req: CsvRunRequest): Promise<CsvRunPlan> {
   if ('pasted' in source) {
     result = parsePastedIds(source.pasted, req.defaults)
   } else {
-    result = await importCsv(source.input, source.mapping, req.defaults, { resolveOwnerType: ownerTypeResolver(req.catalog) })
+    result = await importSpreadsheet(source.input, source.mapping, req.defaults, { resolveOwnerType: ownerTypeResolver(req.catalog) })
     // As read: a resumed or exported run must not guess the separator again.
     mapping = { ...source.mapping, delimiter: result.summary.source?.delimiter ?? null }
   }

@@ -16,6 +16,7 @@ import { CsvImportError } from './csv-errors'
 import { CsvRowReader, type SourceRow } from './csv-rows'
 import { decodeText, readBytes, type CsvInput } from './csv-source'
 import { verdictText } from './csv-verdicts'
+import { XlsxSourceColumns } from './xlsx-columns'
 
 /** One result row, as the runner maps it from the journal. */
 export interface ExportRow {
@@ -164,7 +165,8 @@ async function* render(
   source: ExportOptions['source'],
   counter: { rows: number }
 ): AsyncGenerator<string> {
-  const columns = source ? new SourceColumns(source.input, source.layout) : undefined
+  const columns = !source ? undefined :
+    source.layout.format === 'xlsx' ? new XlsxSourceColumns(source.input, source.layout) : new SourceColumns(source.input, source.layout)
   const sourceNames = source?.layout.columns ?? []
   const jsonNames = uniqueNames(sourceNames)
   let buffer = format === 'csv' ? '\uFEFF' : '['

@@ -19,6 +19,7 @@ import { nothingToRerun, selectRerunRows } from './rerun-rows'
 import {
   countsOf,
   createRunFolder,
+  createRunFolderStreaming,
   journalPath,
   listRuns,
   loadRun,
@@ -30,7 +31,7 @@ import {
   type LoadedRun,
   type UnreadableRun
 } from './run-store'
-import type { PlannedRow, RunMeta, RunSpec } from './run-types'
+import type { PlannedRow, RunMeta, RunProfileRef, RunSettings, RunSpec } from './run-types'
 import { RunSession, type RunHooks } from './runner'
 
 /** Disk space held back while a run is sent, so that on a full disk the answers to batches
@@ -92,6 +93,11 @@ export interface RunManager {
    * still there unchanged) to `path`. */
   export(runId: string, format: ExportFormat, path: string): Promise<ExportReport>
   isRunning(runId: string): boolean
+  /** The request and operating governors this profile's runs use: reads made for a run (a CRM
+   * selection, a preview) spend the same limits and learn from the same answers. */
+  governors(profile: RunProfileRef, settings: Pick<RunSettings, 'rate' | 'operating'>): { request: RequestGovernor; operating: OperatingGovernor }
+  /** A run whose rows arrive in chunks (streamed into the journal), e.g. IDs read from the CRM. */
+  createStreamedRun(spec: Omit<RunSpec, 'rows'>, rows: AsyncIterable<readonly PlannedRow[]>): Promise<RunSummaryView>
   /** `client` with its every request through the governors runs of this profile pace by (the
    * portal's request bucket, the profile's operating budgets): for lookups around a run. */
   governed(profileId: string, client: BitrixClient, rate?: RateLimits): BitrixClient
@@ -137,7 +143,7 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
   /** The last run read for its rows: paging through a big finished run must not replay it each time. */
   let cached: { id: string; bytes: number; loaded: LoadedRun } | undefined
 
-  function governorsFor(meta: RunMeta): { request: RequestGovernor; operating: OperatingGovernor } {
+  function governorsFor(meta: Pick<RunMeta, 'profile' | 'options'>): { request: RequestGovernor; operating: OperatingGovernor } {
     const portal = portalKey(meta.profile.portalUrl)
     let request = requestGovernors.get(portal)
     if (!request) requestGovernors.set(portal, (request = new RequestGovernor({ limits: meta.options.rate, clock })))
@@ -266,6 +272,11 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
   }
 
   return {
+    governors: (profile, settings) => governorsFor({ profile, options: settings as RunMeta['options'] }),
+    async createStreamedRun(spec, rows) {
+      const meta = await createRunFolderStreaming(dataDir, spec, rows, clock.now())
+      return summarizeRun(dataDir, meta.id)
+    },
     async createRun(spec) {
       const meta = await createRunFolder(dataDir, spec, clock.now())
       const view = await summarizeRun(dataDir, meta.id)

@@ -2,7 +2,7 @@
 // happened) and summary.json (a cache of the counts for the history list, trusted only while
 // the journal has the size it was computed at).
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { ErrorInfo } from '../../shared/domain'
 import { ensureDir, writeFileDurable } from '../durable-write'
@@ -10,7 +10,7 @@ import type { IpcError, RunCounts, RunStatus, RunSummaryView } from '../../share
 import { lockHolderIn, takeRunLock } from './run-lock'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
 import type { RowTable } from './row-table'
-import { DEFAULT_SETTINGS, type RunMeta, type RunSpec } from './run-types'
+import { DEFAULT_SETTINGS, type PlannedRow, type RunMeta, type RunSpec } from './run-types'
 import { RATE_PRESETS } from '../bitrix/pacing/request-governor'
 import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
 
@@ -58,6 +58,55 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 
 /** Creates the run folder with run.json and the journal's planned rows, flushed to disk. */
 export async function createRunFolder(dataDir: string, spec: RunSpec, now: number): Promise<RunMeta> {
+  const meta = buildMeta(spec, now, spec.rows.length)
+  const dir = runDir(dataDir, meta.id)
+  await ensureDir(dir)
+  const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
+  try {
+    for (const record of rowRecords(spec.rows)) await journal.append([record])
+  } finally {
+    await journal.close()
+  }
+  // run.json last: a folder without it is an unfinished creation and is not listed.
+  await writeJsonAtomic(join(dir, META_FILE), meta)
+  return meta
+}
+
+/** A run whose rows arrive in chunks (IDs enumerated from the CRM): each chunk goes to the
+ * journal as it comes, so a million rows are never all in memory here, and run.json (with the
+ * final row count) is written only after the last one; an interrupted creation is never listed,
+ * and no row of it can be sent. */
+export async function createRunFolderStreaming(
+  dataDir: string,
+  spec: Omit<RunSpec, 'rows'>,
+  chunks: AsyncIterable<readonly PlannedRow[]>,
+  now: number
+): Promise<RunMeta> {
+  const meta = buildMeta({ ...spec, rows: [] }, now, 0)
+  const dir = runDir(dataDir, meta.id)
+  await ensureDir(dir)
+  const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
+  let total = 0
+  try {
+    for await (const chunk of chunks) {
+      for (const record of rowRecords(chunk)) {
+        // rowRecords numbers rows within the chunk; the journal wants run-wide positions.
+        await journal.append([record.t === 'rows' ? { ...record, from: record.from + total } : record])
+      }
+      total += chunk.length
+    }
+  } catch (err) {
+    await journal.close().catch(() => undefined)
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    throw err
+  }
+  await journal.close()
+  meta.totalRows = total
+  await writeJsonAtomic(join(dir, META_FILE), meta)
+  return meta
+}
+
+function buildMeta(spec: RunSpec, now: number, totalRows: number): RunMeta {
   const plan = spec.options?.plan ?? 'standard'
   const meta: RunMeta = {
     version: 1,
@@ -73,22 +122,12 @@ export async function createRunFolder(dataDir: string, spec: RunSpec, now: numbe
       operating: { ...CLOUD_OPERATING },
       ...definedOnly(spec.options ?? {})
     },
-    totalRows: spec.rows.length
+    totalRows
   }
   if (spec.defaultOwnerTypeId !== undefined) meta.defaultOwnerTypeId = spec.defaultOwnerTypeId
   if (spec.ownerSymbols) meta.ownerSymbols = { ...spec.ownerSymbols }
   if (spec.parentRunId) meta.parentRunId = spec.parentRunId
   if (spec.rerunOf) meta.rerunOf = spec.rerunOf
-  const dir = runDir(dataDir, meta.id)
-  await ensureDir(dir)
-  const journal = await JournalWriter.open(join(dir, JOURNAL_FILE))
-  try {
-    for (const record of rowRecords(spec.rows)) await journal.append([record])
-  } finally {
-    await journal.close()
-  }
-  // run.json last: a folder without it is an unfinished creation and is not listed.
-  await writeJsonAtomic(join(dir, META_FILE), meta)
   return meta
 }
 

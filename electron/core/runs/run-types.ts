@@ -1,6 +1,7 @@
 // What a run is: the request as stored in run.json, and the options the runner obeys.
 // No secret ever belongs here: the profile is named by id, name and portal origin only.
 import type {
+  CrmSelection,
   CsvColumnMapping,
   CsvSourceLayout,
   ImportedRow,
@@ -27,6 +28,18 @@ export interface RunSource {
   mapping?: CsvColumnMapping
   /** How the file was read, so the export can re-read its columns. */
   layout?: CsvSourceLayout
+  /** Items chosen in the CRM: the selection and the exact crm.item.list filter that produced
+   * the rows, frozen into the journal before the first trigger was sent. */
+  crm?: CrmSourceRecord
+}
+
+export interface CrmSourceRecord {
+  entityTypeId: number
+  selection: CrmSelection
+  /** The filter sent to crm.item.list (without the `>id` paging bound). */
+  filter: Record<string, unknown>
+  /** When the IDs were read (ISO 8601). */
+  frozenAt: string
 }
 
 export interface RunSettings {

@@ -7,7 +7,7 @@ import { basename } from 'node:path'
 import type { CsvColumnMapping, CsvDelimiter } from '../../shared/domain'
 import type { CreateRunRequest, CsvInspection, CsvMapping, CsvSource } from '../../shared/ipc'
 import { planCsvRun, ownerTypeResolver, type CsvRunPlan, type CsvRunSource } from '../../core/runs/csv-run'
-import { inspectCsv } from '../../core/runs/csv-inspect'
+import { inspectSpreadsheet } from '../../core/runs/spreadsheet'
 import type { CsvInput } from '../../core/runs/csv-source'
 import { STATIC_CATALOG } from '../../core/triggers/owner-types'
 import type { CoreContext } from './context'
@@ -30,6 +30,8 @@ function columnMapping(m: CsvMapping): CsvColumnMapping {
   if (m.codeColumn !== undefined) mapping.codeColumn = m.codeColumn
   // "" is the contract's "no separator" (one column); core refuses a separator it does not know.
   if (m.delimiter !== undefined) mapping.delimiter = m.delimiter === '' ? null : (m.delimiter as CsvDelimiter)
+  if (m.sheet !== undefined) mapping.sheet = m.sheet
+  if (m.headerRow !== undefined) mapping.headerRow = m.headerRow
   return mapping
 }
 
@@ -69,10 +71,14 @@ export function createCsvWiring<E>(ctx: CoreContext, deps: IpcDeps<E>): CsvWirin
         if (file) picked.add(file.path)
         return file
       },
-      async 'csv.inspect'(source): Promise<CsvInspection> {
+      async 'csv.inspect'(source, options): Promise<CsvInspection> {
         const resolved = 'pasted' in source ? { name: source.name || PASTED_SOURCE_NAME, input: new TextEncoder().encode(source.text) } : resolve(source)
         // No profile is chosen yet: the built-in types are enough to spot a column of CRM types.
-        const seen = await inspectCsv(resolved.input, { resolveOwnerType: ownerTypeResolver(STATIC_CATALOG) })
+        const seen = await inspectSpreadsheet(resolved.input, {
+          resolveOwnerType: ownerTypeResolver(STATIC_CATALOG),
+          ...(options?.sheet !== undefined && { sheet: options.sheet }),
+          ...(options?.headerRow !== undefined && { headerRow: options.headerRow })
+        })
         const inspection: CsvInspection = {
           sourceName: resolved.name,
           encoding: seen.encoding,
@@ -84,6 +90,12 @@ export function createCsvWiring<E>(ctx: CoreContext, deps: IpcDeps<E>): CsvWirin
           suggested: seen.suggested
         }
         if (seen.totalRowsEstimate !== undefined) inspection.totalRowsEstimate = seen.totalRowsEstimate
+        if (seen.format === 'xlsx') {
+          inspection.format = 'xlsx'
+          if (seen.sheets) inspection.sheets = seen.sheets
+          if (seen.sheet !== undefined) inspection.sheet = seen.sheet
+          if (seen.headerRow !== undefined) inspection.headerRow = seen.headerRow
+        }
         return inspection
       },
       'csv.validate': async (req) => (await plan(req)).validation

@@ -10,6 +10,7 @@ import { SecretStoreError } from '../../core/profiles/secret-store'
 import { CsvImportError } from '../../core/runs/csv-errors'
 import { RunLockedError, RunNotFoundError, RunStateError } from '../../core/runs'
 import { SignInCancelledError, SignInFailedError } from './sign-in'
+import { CrmSelectionError } from '../../core/runs/crm-source'
 
 /** Thrown by the wiring itself for refusals that are not core's business. */
 export class IpcRefusal extends Error {
@@ -66,6 +67,11 @@ export function toIpcError(err: unknown): IpcError {
   }
   if (err instanceof RunStateError || err instanceof RunNotFoundError || err instanceof RunLockedError) return { code: err.code, message: redact(err.message) }
   if (err instanceof CsvImportError) return { code: `CSV_${err.code.toUpperCase().replace(/-/g, '_')}`, message: redact(err.message) }
+  if (err instanceof CrmSelectionError) {
+    const error: IpcError = { code: `CRM_${err.code.toUpperCase().replace(/-/g, '_')}`, message: redact(err.message) }
+    if (err.portalError?.description) error.portalText = redact(err.portalError.description)
+    return error
+  }
   if (err instanceof SignInCancelledError) return { code: 'CANCELLED', message: err.message }
   if (err instanceof SignInFailedError) return { code: 'SIGN_IN_FAILED', message: redact(err.message) }
   const message = err instanceof Error ? err.message : String(err)

@@ -6,6 +6,7 @@ import { API_METHODS, type ApiMethod, type IpcResult } from '../../shared/ipc'
 import { appHandlers } from './app'
 import { createCoreContext } from './context'
 import { createCsvWiring } from './csv'
+import { crmHandlers } from './crm'
 import { IpcRefusal, toIpcError } from './errors'
 import { profileHandlers } from './profiles'
 import { createRunWiring } from './runs'
@@ -33,7 +34,8 @@ export function registerIpc<E>(ipc: IpcLike<E>, deps: IpcDeps<E>): IpcWiring {
     ...profileHandlers(ctx, deps),
     ...triggerHandlers(ctx),
     ...csv.handlers,
-    ...runs.handlers
+    ...runs.handlers,
+    ...crmHandlers(ctx, runs, csv)
   }
 
   for (const channel of API_METHODS) {

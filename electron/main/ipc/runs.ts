@@ -2,7 +2,7 @@
 // 'runs.progress' events (the manager throttles them). Runs left 'running' by a crash are listed
 // as interrupted from their journal; resuming one turns its unanswered rows into `uncertain`.
 import type { RunProgressEvent, RunSummaryView } from '../../shared/ipc'
-import { createRunManager } from '../../core/runs'
+import { createRunManager, type RunManager } from '../../core/runs'
 import type { CoreContext } from './context'
 import type { CsvWiring } from './csv'
 import type { HandlerMap, IpcDeps } from './types'
@@ -24,6 +24,10 @@ type RunChannels =
 
 export interface RunWiring {
   handlers: HandlerMap<RunChannels>
+  /** The run manager, for the CRM-source and preview handlers (crm.ts). */
+  manager: RunManager
+  /** Starts or resumes a run with progress events and the run-ended notification. */
+  launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView>
   ready: Promise<void>
   close(): Promise<void>
   /** Runs sending right now (the quit guard asks before stopping them). */
@@ -44,7 +48,10 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
   async function launch(runId: string, how: 'start' | 'resume'): Promise<RunSummaryView> {
     const handle = await manager[how](runId, onProgress)
     launched.add(runId)
-    handle.done.catch((err: unknown) => deps.logger?.error(`run ${runId} stopped with an error`, err))
+    handle.done.then(
+      (ended) => deps.runEnded?.(ended),
+      (err: unknown) => deps.logger?.error(`run ${runId} stopped with an error`, err)
+    )
     return manager.get(runId)
   }
 
@@ -57,6 +64,8 @@ export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvW
 
   return {
     ready,
+    manager,
+    launch,
     close: () => manager.close(),
     runningRuns() {
       for (const id of launched) if (!manager.isRunning(id)) launched.delete(id)

@@ -38,7 +38,14 @@ const csvMapping = z.strictObject({
   ownerTypeColumn: columnIndex.optional(),
   codeColumn: columnIndex.optional(),
   hasHeader: z.boolean(),
-  delimiter: z.string().min(1).max(4).optional()
+  delimiter: z.string().min(1).max(4).optional(),
+  sheet: z.string().min(1).max(MAX_TEXT).optional(),
+  headerRow: z.number().int().min(0).max(1_048_576).optional()
+})
+
+const csvInspectOptions = z.strictObject({
+  sheet: z.string().min(1).max(MAX_TEXT).optional(),
+  headerRow: z.number().int().min(0).max(1_048_576).optional()
 })
 
 /** A custom pace value: the same range the renderer's fields enforce (electron/shared/run-limits). */
@@ -64,6 +71,24 @@ const createRun = z.strictObject({
   mapping: csvMapping,
   options: runOptions
 })
+
+const dayText = z.string().trim().max(10).optional()
+const crmSelection = z.strictObject({
+  entityTypeId: positiveInt,
+  categoryId: z.number().int().min(0).max(1_000_000).optional(),
+  stageIds: z.array(z.string().min(1).max(MAX_TEXT)).max(200).optional(),
+  createdFrom: dayText,
+  createdTo: dayText,
+  updatedFrom: dayText,
+  updatedTo: dayText,
+  assignedByIds: z.array(positiveInt).max(200).optional(),
+  rawFilter: z.string().max(10_000).optional()
+})
+const createCrmRun = z.strictObject({ profileId: id, kind, code: triggerCode, selection: crmSelection, options: runOptions })
+const previewRequest = z.union([
+  z.strictObject({ file: createRun }),
+  z.strictObject({ crm: z.strictObject({ profileId: id, kind, code: triggerCode.optional(), selection: crmSelection, options: runOptions }) })
+])
 
 const runOne = z.strictObject({
   profileId: id,
@@ -113,7 +138,7 @@ export const argsSchemas = {
   'triggers.runOne': z.tuple([runOne]),
   'triggers.curl': z.tuple([runOne]),
   'csv.open': none,
-  'csv.inspect': z.tuple([csvSource]),
+  'csv.inspect': z.union([z.tuple([csvSource]), z.tuple([csvSource, csvInspectOptions])]),
   'csv.validate': z.tuple([createRun]),
   'runs.create': z.tuple([createRun]),
   'runs.start': z.tuple([id]),
@@ -137,6 +162,10 @@ export const argsSchemas = {
   'runs.overlap': z.tuple([id]),
   'runs.skipDone': z.tuple([id]),
   'shell.openExternal': z.tuple([url]),
+  'crm.categories': z.tuple([id, positiveInt]),
+  'crm.count': z.tuple([id, crmSelection]),
+  'runs.createFromCrm': z.tuple([createCrmRun]),
+  'runs.preview': z.tuple([previewRequest]),
   // A curl command or an ID; a megabyte is far beyond anything the app offers to copy.
   'clipboard.writeText': z.tuple([z.string().max(1024 * 1024)])
 } satisfies { [K in ApiMethod]: z.ZodType<Parameters<ApiHandlers[K]>> }

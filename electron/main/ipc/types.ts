@@ -1,7 +1,7 @@
 // What the IPC wiring needs from its host. In the app, index.ts passes Electron's ipcMain and
 // real dialogs/windows; in tests and the e2e harness, plain stand-ins. Nothing here imports
 // electron, so the whole wiring runs in plain Node.
-import type { ApiEvent, ApiEvents, ApiHandlers, ApiMethod, AppInfo, IpcResult } from '../../shared/ipc'
+import type { ApiEvent, ApiEvents, ApiHandlers, ApiMethod, AppInfo, IpcResult, RunSummaryView } from '../../shared/ipc'
 import type { SecretStore } from '../../core/profiles/secret-store'
 import type { BitrixClientOptions } from '../../core/bitrix/types'
 import type { Logger } from '../logger'
@@ -33,6 +33,8 @@ export interface IpcDeps<E> {
   /** Whether an invoke came from the app's own page (Electron: event.senderFrame). */
   isTrustedSender(event: E): boolean
   logger?: Logger
+  /** Called once a run session ends (finished, paused, cancelled): the desktop notification. */
+  runEnded?(run: RunSummaryView): void
   /** Passed to every REST client (user agent, timeout...). */
   clientOptions?: Pick<BitrixClientOptions, 'userAgent' | 'timeoutMs' | 'now'>
 }

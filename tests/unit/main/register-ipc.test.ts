@@ -1,10 +1,11 @@
 // registerIpc() without Electron: a recording ipcMain stand-in, a temp data dir, an in-memory
 // secret store and the sandbox portal over real HTTP.
+import ExcelJS from 'exceljs'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_METHODS, type CreateRunRequest, type IpcResult, type RowsPage, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
+import { API_METHODS, type CreateRunRequest, type CsvInspection, type IpcResult, type RowsPage, type RunSummaryView, type ValidationSummary } from '../../../electron/shared/ipc'
 import type { Profile } from '../../../electron/shared/domain'
 import { registerIpc, type IpcDeps, type IpcWiring } from '../../../electron/main/ipc'
 import { SignInCancelledError } from '../../../electron/main/ipc/sign-in'
@@ -26,6 +27,7 @@ const handlers = new Map<string, Listener>()
 const opened: string[] = []
 const copied: string[] = []
 const emitted: { event: string; payload: unknown }[] = []
+const ended: RunSummaryView[] = []
 const dialogAnswers: { csv: string | null; exportPath: string | null } = { csv: null, exportPath: null }
 let authWindow: IpcDeps<FakeEvent>['openAuthWindow']
 
@@ -64,6 +66,7 @@ beforeAll(async () => {
       openExternal: async (url) => void opened.push(url),
       writeClipboard: (text) => void copied.push(text),
       emit: (event, payload) => void emitted.push({ event, payload }),
+      runEnded: (run) => void ended.push(run),
       appInfo: { version: '0.0.0-test', platform: 'test', dataDir, locale: 'en' },
       isTrustedSender: (event) => event.trusted,
       logger: createFileLogger({ file: join(dataDir, 'logs', 'main.log'), redact })
@@ -188,6 +191,48 @@ describe('CSV sources and runs through the wiring', () => {
     })
   })
 
+  it('takes an Excel workbook dropped as bytes: sheets, a chosen sheet and header row, the same verdicts', async () => {
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('Notes').addRow(['read me'])
+    const deals = wb.addWorksheet('Deals')
+    deals.getCell('A1').value = 'Title row'
+    deals.getRow(2).values = ['ID', 'Name']
+    deals.getRow(3).values = [11, 'a']
+    deals.getRow(4).values = [12.0, 'b']
+    deals.getCell('A5').value = new Date(Date.UTC(2026, 0, 1))
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer())
+    const seen = await ok<CsvInspection>('csv.inspect', { name: 'deals.xlsx', bytes })
+    expect(seen).toMatchObject({ format: 'xlsx', sheets: ['Notes', 'Deals'], sheet: 'Deals', headerRow: 2, suggested: { idColumn: 0 } })
+    expect(seen.previewLines).toEqual([2, 3, 4, 5])
+    expect(await ok<CsvInspection>('csv.inspect', { name: 'deals.xlsx', bytes }, { sheet: 'Notes' })).toMatchObject({ sheet: 'Notes' })
+    expect(await call('csv.inspect', { name: 'deals.xlsx', bytes }, { sheet: 'Nope' })).toMatchObject({ ok: false })
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    const summary = await ok<ValidationSummary>('csv.validate', {
+      profileId: profile.id,
+      kind: 'app',
+      code: 'deal_won',
+      ownerTypeId: 2,
+      source: { name: 'deals.xlsx', bytes },
+      mapping: { idColumn: 0, hasHeader: true, sheet: 'Deals', headerRow: 2 },
+      options: { verify: false, plan: 'standard' }
+    } satisfies CreateRunRequest)
+    expect(summary).toMatchObject({ total: 3, valid: 2, skipped: { 'not-integer': 1 } })
+    expect(summary.examples).toMatchObject([{ line: 5, value: '2026-01-01' }])
+  })
+
+  it('reads pipelines and counts a CRM selection; refuses a bad one with its own code', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    sandbox.seedCrm({ entityTypeId: 2, fromId: 70_000, count: 120, categoryId: 3, stageIds: ['C3:NEW', 'C3:WON'] })
+    const cats = await ok<{ id: number; name: string; stages: { id: string }[] }[]>('crm.categories', profile.id, 2)
+    expect(cats.map((c) => c.name)).toEqual(['General', 'Wholesale'])
+    const counted = await ok<{ count: number; filter: unknown }>('crm.count', profile.id, { entityTypeId: 2, categoryId: 3, stageIds: ['C3:WON'] })
+    expect(counted).toMatchObject({ count: 60, filter: { categoryId: 3, '@stageId': ['C3:WON'] } })
+    expect(await call('crm.count', profile.id, { entityTypeId: 2, rawFilter: '{">id": 1}' })).toMatchObject({ ok: false, error: { code: 'CRM_BAD_FILTER' } })
+    expect(await call('crm.count', profile.id, { entityTypeId: 2, rawFilter: '{"nope": 1}' })).toMatchObject({ ok: false, error: { code: 'CRM_PORTAL_REFUSED' } })
+    // The schema refuses what the UI never sends.
+    expect(await call('crm.count', profile.id, { entityTypeId: 2, stageIds: 'C3:WON' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+  })
+
   it('judges a file as the CLI does: types without triggers skipped with their own reason, values kept', async () => {
     const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
     const bytes = new TextEncoder().encode('ID;Type\n1;deal\n2;6\n3;requisite\n12a;deal\n4;SHIP\n')
@@ -250,6 +295,9 @@ describe('CSV sources and runs through the wiring', () => {
     }
     expect(run.counts).toMatchObject({ succeeded: 3, skipped: 2, pending: 0 })
     expect(emitted.some((e) => e.event === 'runs.progress' && (e.payload as { runId: string }).runId === created.id)).toBe(true)
+    // The desktop notification is told once the session ends, with the final counts.
+    for (let i = 0; i < 50 && !ended.some((r) => r.id === created.id); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(ended.filter((r) => r.id === created.id)).toEqual([expect.objectContaining({ status: 'finished', counts: expect.objectContaining({ succeeded: 3 }) })])
     expect(await call('runs.start', created.id)).toMatchObject({ ok: false, error: { code: 'RUN_STATE' } })
 
     expect(await ok('runs.export', created.id, 'json')).toBeNull()

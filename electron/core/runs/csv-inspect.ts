@@ -75,7 +75,7 @@ export async function inspectCsv(input: CsvInput, options: InspectOptions = {}):
       delimiter,
       hasHeader,
       columns: describeColumns(cells, hasHeader),
-      previewRows: preview.map((r) => (r.fields ?? []).slice(0, MAX_COLUMNS).map(cut)),
+      previewRows: preview.map((r) => previewCells(r.fields ?? [])),
       previewLines: preview.map((r) => r.line),
       totalRowsEstimate: Math.max(0, lines - (hasHeader ? 1 : 0)),
       suggested: {
@@ -90,7 +90,14 @@ export async function inspectCsv(input: CsvInput, options: InspectOptions = {}):
   }
 }
 
-function describeColumns(rows: string[][], hasHeader: boolean): CsvColumnInfo[] {
+/** A preview row as the screen shows it: the first columns, each cell cut to a readable length. */
+export function previewCells(fields: readonly string[]): string[] {
+  return fields.slice(0, MAX_COLUMNS).map(cut)
+}
+
+/** Each column's name (its header cell, or a letter) and a few non-empty sample cells; the
+ * workbook inspection describes its sheets the same way. */
+export function describeColumns(rows: string[][], hasHeader: boolean): CsvColumnInfo[] {
   const data = hasHeader ? rows.slice(1) : rows
   const width = Math.min(MAX_COLUMNS, Math.max(0, ...rows.map((r) => r.length)))
   const columns: CsvColumnInfo[] = []

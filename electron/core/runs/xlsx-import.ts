@@ -6,7 +6,7 @@ import type { CsvColumnMapping, CsvInspection, CsvSourceLayout, ImportDefaults }
 import { guessLayout } from './csv-detect'
 import { CsvImportError } from './csv-errors'
 import { checkMapping, type ImportContext, type ImportResult } from './csv-import'
-import { columnName } from './csv-inspect'
+import { columnName, describeColumns, previewCells } from './csv-inspect'
 import { readBytes, type CsvInput } from './csv-source'
 import { detach, RowJudge, type OwnerTypeResolver } from './csv-verdicts'
 import { looksNumeric } from './owner-ids'
@@ -26,11 +26,6 @@ export interface XlsxInspectOptions {
 const SAMPLE_ROWS = 50
 /** A header further down than this is not looked for (titles above a table are a few rows). */
 const HEADER_SEARCH = 10
-const CELL_CHARS = 200
-const MAX_COLUMNS = 256
-const SAMPLES_PER_COLUMN = 5
-
-const cut = (cell: string): string => (cell.length > CELL_CHARS ? cell.slice(0, CELL_CHARS) : cell)
 const filled = (row: SheetRow): number => row.fields.filter((c) => c.trim() !== '').length
 
 interface SheetHead {
@@ -69,7 +64,7 @@ export async function inspectXlsx(input: CsvInput, options: XlsxInspectOptions =
     delimiter: null,
     hasHeader: guess.hasHeader,
     columns: describeColumns(cells, guess.hasHeader),
-    previewRows: preview.map((r) => r.fields.slice(0, MAX_COLUMNS).map(cut)),
+    previewRows: preview.map((r) => previewCells(r.fields)),
     previewLines: preview.map((r) => r.line),
     suggested: {
       ...(guess.idColumn !== undefined ? { idColumn: guess.idColumn } : {}),
@@ -108,23 +103,6 @@ function idScore(rows: SheetRow[], options: XlsxInspectOptions): number {
   const { start, guess } = layoutOf(rows, options)
   if (guess.idColumn === undefined) return 0
   return rows.slice(start).filter((r) => looksNumeric(r.fields[guess.idColumn!] ?? '')).length
-}
-
-function describeColumns(rows: string[][], hasHeader: boolean): CsvInspection['columns'] {
-  const data = hasHeader ? rows.slice(1) : rows
-  const width = Math.min(MAX_COLUMNS, Math.max(0, ...rows.map((r) => r.length)))
-  const columns: CsvInspection['columns'] = []
-  for (let index = 0; index < width; index++) {
-    const name = hasHeader ? (rows[0]?.[index] ?? '').trim() : ''
-    const sample: string[] = []
-    for (const row of data) {
-      const cell = (row[index] ?? '').trim()
-      if (cell !== '') sample.push(cut(cell))
-      if (sample.length === SAMPLES_PER_COLUMN) break
-    }
-    columns.push({ index, name: name === '' ? columnName(index) : cut(name), sample })
-  }
-  return columns
 }
 
 /** Reads the chosen sheet whole, row by row, and judges each row. */

@@ -11,6 +11,7 @@ import { CsvImportError } from '../core/runs/csv-errors'
 import { RunStateError } from '../core/runs/run-manager'
 import { RunLockedError, RunNotFoundError } from '../core/runs/run-store'
 import { TriggerInputError } from '../core/triggers/trigger-service'
+import { NotWritableError } from '../core/durable-write'
 import { EXIT, type ExitCode } from './exit-codes'
 
 class CliError extends Error {
@@ -62,6 +63,8 @@ function isInputError(err: unknown): boolean {
     err instanceof RunStateError ||
     // Another process is sending the run: nothing was sent here; try again once it stops.
     err instanceof RunLockedError ||
-    err instanceof TriggerInputError
+    err instanceof TriggerInputError ||
+    // A place that cannot be written (an export's folder missing, read-only): nothing was sent.
+    err instanceof NotWritableError
   )
 }

@@ -258,6 +258,25 @@ describe('Ctrl-C, resume, history, export, re-run', () => {
     expect(json.every((row) => row.started_at !== null && Date.parse(row.started_at) <= Date.parse(row.finished_at))).toBe(true)
   })
 
+  it('a second Ctrl-C quits at once and still says how to resume', async () => {
+    const from = 90000
+    f.sandbox.generateItems(2, from, 400, 'NEW')
+    f.sandbox.setTriggerCost('deal_won', 40)
+    const running = f.start(['run', '--profile', 'app', '--csv', await csv('quit.csv', idsFile(from, 400)), '--code', 'deal_won', '--owner-type', 'deal', '--include-done'])
+    await running.waitFor(/Run \S+ started/)
+    const id = /Run (\S+) started/.exec(running.output())?.[1] ?? ''
+    // Batches in flight (each takes 50 x 40 ms on the portal), so the pause has to wait for them.
+    while (f.sandbox.ledger().filter((e) => e.ownerId >= from).length < 51) await new Promise((r) => setTimeout(r, 20))
+    running.child.kill('SIGINT')
+    // Two separate signals (the kernel merges one still pending with the next).
+    await new Promise((r) => setTimeout(r, 200))
+    running.child.kill('SIGINT')
+    const r = await running.done
+    f.sandbox.setTriggerCost('deal_won', 0)
+    expect(r.code).toBe(130)
+    expect(r.stderr, r.stdout).toContain(`Resume with: b24-triggers runs resume ${id}`)
+  })
+
   it('an export to a missing folder or onto a folder says so in words, exit 2, nothing left behind', async () => {
     const missing = join(f.dataDir, 'no-such-folder', 'out.csv')
     const a = await f.cli(['runs', 'export', runId, '--out', missing])

@@ -100,6 +100,12 @@ describe('a file that overlaps a recent run', () => {
     expect([...ran.values()].every((n) => n === 1)).toBe(true)
   })
 
+  it('--skip-done with --include-done is refused, with --dry-run too', async () => {
+    const r = await f.cli(['run', '--csv', await csv('both.csv', idsFile(105, 3)), ...RUN, '--skip-done', '--include-done', '--dry-run'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Give either --skip-done or --include-done, not both.')
+  })
+
   it('--include-done sends them again, on purpose', async () => {
     const r = await f.cli(['--json', 'run', '--csv', await csv('c.csv', idsFile(110, 3)), ...RUN, '--include-done'])
     expect(r.code, r.stderr).toBe(0)

@@ -12,6 +12,7 @@ import { CrmSelectionError } from '../core/runs/crm-source'
 import { RunStateError } from '../core/runs/run-manager'
 import { RunLockedError, RunNotFoundError } from '../core/runs/run-store'
 import { TriggerInputError } from '../core/triggers/trigger-service'
+import { NotWritableError } from '../core/durable-write'
 import { EXIT, type ExitCode } from './exit-codes'
 
 class CliError extends Error {
@@ -65,6 +66,8 @@ function isInputError(err: unknown): boolean {
     err instanceof RunStateError ||
     // Another process is sending the run: nothing was sent here; try again once it stops.
     err instanceof RunLockedError ||
-    err instanceof TriggerInputError
+    err instanceof TriggerInputError ||
+    // A place that cannot be written (an export's folder missing, read-only): nothing was sent.
+    err instanceof NotWritableError
   )
 }

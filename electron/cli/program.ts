@@ -24,9 +24,11 @@ export function buildProgram(session: Session): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 all rows succeeded, 1 some failed or uncertain, 2 usage or input error,
-            3 paused by an error that would fail every row, 130 interrupted (Ctrl-C pauses the run).
-Data: profiles and runs in $B24TR_DATA_DIR (default: the desktop app's folder); secrets in the system keychain.`
+Exit codes: 0 all rows succeeded, 1 some failed or uncertain, 2 usage or input
+            error, 3 paused by an error that would fail every row, 130
+            interrupted (Ctrl-C pauses the run).
+Data: profiles and runs in $B24TR_DATA_DIR (default: the desktop app's folder);
+      secrets in the system keychain.`
     )
   registerProfiles(program, session)
   registerTriggers(program, session)

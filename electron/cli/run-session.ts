@@ -29,6 +29,8 @@ export async function driveRun(
     // Fits 80 columns: a wrapped note would leave half of it under the redrawn bar.
     renderer.note('Pausing: nothing new is sent; waiting for requests in flight (Ctrl-C: quit).')
     if (started) pause()
+  }, () => {
+    process.stderr.write(`\nQuit: rows sent without an answer become uncertain and are not sent again.\nResume with: b24-triggers runs resume ${runId}\n`)
   })
   let final: RunSummaryView
   try {

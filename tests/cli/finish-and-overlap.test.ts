@@ -100,6 +100,12 @@ describe('a file that overlaps a recent run', () => {
     expect([...ran.values()].every((n) => n === 1)).toBe(true)
   })
 
+  it('--skip-done with --include-done is refused, with --dry-run too', async () => {
+    const r = await f.cli(['run', '--csv', await csv('both.csv', idsFile(105, 3)), ...RUN, '--skip-done', '--include-done', '--dry-run'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Give either --skip-done or --include-done, not both.')
+  })
+
   it('--include-done sends them again, on purpose', async () => {
     const r = await f.cli(['--json', 'run', '--csv', await csv('c.csv', idsFile(110, 3)), ...RUN, '--include-done'])
     expect(r.code, r.stderr).toBe(0)
@@ -172,5 +178,45 @@ describe('re-runs that respect verification', () => {
     expect(unchanged.stderr).toContain('2 succeeded without moving')
     const bad = await f.cli(['runs', 'rerun', parent.id, '--unchanged', '--not-run'])
     expect(bad.code).toBe(2)
+  })
+})
+
+describe('resuming a paused run after the same rows were sent by a newer run', () => {
+  it('says so and, with --skip-done, sends only the rows nobody sent; each row once', async () => {
+    const FROM = 3000
+    const ROWS = 400
+    f.sandbox.generateItems(2, FROM, ROWS, 'NEW')
+    f.sandbox.setTriggerCost('deal_won', 20)
+    const path = await csv('again.csv', idsFile(FROM, ROWS))
+    const running = f.start(['run', '--csv', path, ...RUN])
+    await running.waitFor(/Run \S+ started/)
+    while (executions(FROM, FROM + ROWS).size === 0) await new Promise((r) => setTimeout(r, 20))
+    running.child.kill('SIGINT')
+    const paused = await running.done
+    f.sandbox.setTriggerCost('deal_won', 0)
+    expect(paused.code).toBe(130)
+    const id = /Resume with: b24-triggers runs resume (\S+)/.exec(paused.stdout)?.[1] ?? ''
+    const sent = executions(FROM, FROM + ROWS).size
+    expect(sent).toBeLessThan(ROWS)
+
+    // The admin opens the same file again and skips what the paused run sent: the rest go out.
+    const second = await f.cli(['run', '--csv', path, ...RUN, '--skip-done'])
+    expect(second.code, second.stderr).toBe(0)
+    expect(executions(FROM, FROM + ROWS).size).toBe(ROWS)
+
+    // Resuming the paused run now would fire those rows a second time: it stops and asks.
+    const before = f.sandbox.ledger().length
+    const refused = await f.cli(['runs', 'resume', id])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(`${ROWS - sent} of these rows were already sent by a recent run`)
+    expect(refused.stderr).toContain('--skip-done')
+    expect(f.sandbox.ledger().length).toBe(before)
+
+    const resumed = await f.cli(['--json', 'runs', 'resume', id, '--skip-done'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(summaryOf(resumed.stdout).run.counts).toMatchObject({ succeeded: sent, skipped: ROWS - sent, pending: 0 })
+    const ran = executions(FROM, FROM + ROWS)
+    expect(ran.size).toBe(ROWS)
+    expect([...ran.values()].every((n) => n === 1)).toBe(true)
   })
 })

@@ -1,6 +1,7 @@
 // Messages users act on, through the built CLI: nothing is sent in these cases, but the words
 // decide whether a healthy profile is deleted or a resumable run is given up.
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jsonLines, runCli } from './cli-process'
 import { cliFixture, type CliFixture } from './fixtures'
 
+const execFileAsync = promisify(execFile)
 const BIN = join(__dirname, '..', '..', 'bin', 'b24-triggers.js')
 const KEYRING = join(__dirname, '..', 'with-keyring.sh')
 let f: CliFixture
@@ -167,7 +169,9 @@ describe('the keychain', () => {
     const env: Record<string, string | undefined> = { ...process.env, B24TR_DATA_DIR: dataDir, NO_COLOR: '1', HOOK: f.sandbox.adminWebhookUrl }
     delete env.B24TR_KEYRING_SESSION
     try {
-      const out = execFileSync('bash', [KEYRING, 'bash', '-c', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 })
+      // Asynchronously: `profiles add` tests the webhook against the sandbox in this process,
+      // which a blocking execFileSync would keep from answering.
+      const { stdout: out } = await execFileAsync('bash', [KEYRING, 'bash', '-c', script], { env, encoding: 'utf8', timeout: 60_000 })
       expect(out).toContain('list-exit 0')
       expect(out).toContain('unknown (keychain locked)')
       expect(out).not.toContain('MISSING')
@@ -177,5 +181,14 @@ describe('the keychain', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the help text', () => {
+  it('fits 80 columns (no line wraps mid-word on a standard terminal)', async () => {
+    const r = await f.cli(['--help'])
+    expect(r.code).toBe(0)
+    const long = r.stdout.split('\n').filter((line) => line.length > 80)
+    expect(long).toEqual([])
   })
 })

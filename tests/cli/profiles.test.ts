@@ -61,12 +61,24 @@ describe('profiles', () => {
 
   it('test exits 1 with the portal text when the credentials are refused', async () => {
     const revoked = f.sandbox.adminWebhookUrl.replace(/\/rest\/1\/[^/]+\//, '/rest/1/notthesecret1/')
-    await f.addWebhookProfile('revoked', revoked)
+    await f.addWebhookProfile('revoked')
+    expect((await f.cli(['profiles', 'signin', 'revoked', '--secret-stdin'], revoked + '\n')).code).toBe(0)
     const tested = await f.cli(['profiles', 'test', 'revoked'])
     expect(tested.code).toBe(1)
     expect(tested.stdout).toMatch(/^FAILED: /)
     expect(tested.stdout).toContain('Portal said:')
     expect(tested.stdout + tested.stderr).not.toContain('notthesecret1')
+  })
+
+  it('add refuses a webhook the portal refuses (wrong secret): not saved, exit 2, secret not echoed', async () => {
+    const wrong = f.sandbox.adminWebhookUrl.replace(/\/rest\/1\/[^/]+\//, '/rest/1/wrongsecret22/')
+    const r = await f.cli(['profiles', 'add', '--name', 'wrong', '--kind', 'webhook', '--secret-stdin'], wrong + '\n')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('The portal refused this webhook, so it was not added')
+    expect(r.stderr).toContain('Portal said:')
+    expect(r.stdout + r.stderr).not.toContain('wrongsecret22')
+    const listed = await f.cli(['profiles', 'list'])
+    expect(listed.stdout).not.toMatch(/^wrong\s/m)
   })
 
   it('refuses to prompt without a terminal and without --secret-stdin (exit 2)', async () => {

@@ -2,7 +2,7 @@
 // Ctrl-C then `runs resume` (nothing sent twice), history, export and re-run.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasScript, jsonLines } from './cli-process'
@@ -256,6 +256,39 @@ describe('Ctrl-C, resume, history, export, re-run', () => {
     expect(json).toHaveLength(ROWS)
     expect(json.every((row) => row.outcome === 'succeeded')).toBe(true)
     expect(json.every((row) => row.started_at !== null && Date.parse(row.started_at) <= Date.parse(row.finished_at))).toBe(true)
+  })
+
+  it('a second Ctrl-C quits at once and still says how to resume', async () => {
+    const from = 90000
+    f.sandbox.generateItems(2, from, 400, 'NEW')
+    f.sandbox.setTriggerCost('deal_won', 40)
+    const running = f.start(['run', '--profile', 'app', '--csv', await csv('quit.csv', idsFile(from, 400)), '--code', 'deal_won', '--owner-type', 'deal', '--include-done'])
+    await running.waitFor(/Run \S+ started/)
+    const id = /Run (\S+) started/.exec(running.output())?.[1] ?? ''
+    // Batches in flight (each takes 50 x 40 ms on the portal), so the pause has to wait for them.
+    while (f.sandbox.ledger().filter((e) => e.ownerId >= from).length < 51) await new Promise((r) => setTimeout(r, 20))
+    running.child.kill('SIGINT')
+    // Two separate signals (the kernel merges one still pending with the next).
+    await new Promise((r) => setTimeout(r, 200))
+    running.child.kill('SIGINT')
+    const r = await running.done
+    f.sandbox.setTriggerCost('deal_won', 0)
+    expect(r.code).toBe(130)
+    expect(r.stderr, r.stdout).toContain(`Resume with: b24-triggers runs resume ${id}`)
+  })
+
+  it('an export to a missing folder or onto a folder says so in words, exit 2, nothing left behind', async () => {
+    const missing = join(f.dataDir, 'no-such-folder', 'out.csv')
+    const a = await f.cli(['runs', 'export', runId, '--out', missing])
+    expect(a.code).toBe(2)
+    expect(a.stderr).toContain(`Cannot write to ${missing}: its folder does not exist.`)
+    const folder = join(f.dataDir, 'a-folder')
+    await mkdir(folder)
+    const b = await f.cli(['runs', 'export', runId, '--out', folder])
+    expect(b.code).toBe(2)
+    expect(b.stderr).toContain(`Cannot write to ${folder}: it is a folder; give a file name.`)
+    for (const r of [a, b]) expect(r.stderr).not.toMatch(/ENOENT|EISDIR|\.partial/)
+    expect(await readdir(f.dataDir)).not.toContain('a-folder.partial')
   })
 
   it('re-runs the uncertain rows only when asked to', async () => {

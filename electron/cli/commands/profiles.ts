@@ -128,7 +128,15 @@ async function add(ctx: Ctx, opts: AddOptions): Promise<ExitCode> {
   if (kind === 'webhook') {
     if (opts.portal || opts.clientId) throw usageError('--portal and --client-id are for local-app profiles (--kind oauth).')
     const [webhookUrl] = await readSecrets(['Webhook URL'], secretInput)
-    profile = await (await ctx.core()).profiles.addWebhookProfile({ name: opts.name, webhookUrl: webhookUrl ?? '', plan: opts.plan })
+    const core = await ctx.core()
+    profile = await core.profiles.addWebhookProfile({ name: opts.name, webhookUrl: webhookUrl ?? '', plan: opts.plan })
+    // Like the app: a webhook the portal refuses (wrong secret, deleted, no access) is not kept
+    // looking usable. A network fault says nothing about the webhook, so the profile stays.
+    const report = await (await core.triggersFor(profile.id)).checkConnection().catch(() => null)
+    if (report && !report.ok && (report.error.kind === 'definite' || report.error.kind === 'run-fatal')) {
+      await core.profiles.remove(profile.id).catch(() => undefined)
+      throw usageError(`The portal refused this webhook, so it was not added: ${report.message}\n${portalSaid(report.error)}`)
+    }
   } else {
     if (!opts.portal || !opts.clientId) throw usageError('A local-app profile needs --portal and --client-id.')
     const [clientSecret, accessToken, refreshToken] = await readSecrets(['Client secret', 'Access token', 'Refresh token'], secretInput)

@@ -142,6 +142,8 @@ async function run(ctx: Ctx, opts: RunOptions): Promise<ExitCode> {
     opts.csv = opts.file
   }
   if (opts.csv !== undefined && opts.id !== undefined) throw usageError('Give either --id (one item) or --csv (a file), not both.')
+  // Before the file is read, so a --dry-run with both is refused like the run would be.
+  if (opts.skipDone && opts.includeDone) throw usageError('Give either --skip-done or --include-done, not both.')
   if (opts.csv === undefined && opts.id === undefined) throw usageError('Say what to run on: --id for one item, --csv for a file, or --from-crm for items in the CRM.')
   if (opts.id !== undefined) {
     const stray = CSV_ONLY.filter((k) => opts[k] !== undefined)

@@ -7,6 +7,7 @@ import { action, type Ctx, type Session } from '../context'
 import { usageError } from '../errors'
 import { EXIT, exitCodeForRun, type ExitCode } from '../exit-codes'
 import { formatCounts, formatVerification, runTrigger, table } from '../format'
+import { chooseOverlap, type OverlapFlags } from '../overlap-check'
 import { driveRun } from '../run-session'
 import { formatVerificationCounts, verificationCounts } from '../verification-counts'
 
@@ -34,6 +35,8 @@ export function registerRuns(program: Command, session: Session): void {
   runs
     .command('resume <id>')
     .description('continue a paused or interrupted run: rows with an outcome are never sent again')
+    .option('--skip-done', 'skip pending rows that a run started after this one already sent (succeeded or uncertain)')
+    .option('--include-done', 'send such rows all the same (their triggers fire a second time)')
     .action(action(session, resumeRun))
 
   runs
@@ -124,7 +127,7 @@ async function exportCommand(ctx: Ctx, id: string, opts: { format?: 'csv' | 'jso
   return EXIT.ok
 }
 
-async function resumeRun(ctx: Ctx, id: string): Promise<ExitCode> {
+async function resumeRun(ctx: Ctx, id: string, opts: OverlapFlags = {}): Promise<ExitCode> {
   const core = await ctx.core()
   const run = await core.runs.get(id)
   if (run.status === 'finished' || run.status === 'cancelled') {
@@ -134,10 +137,21 @@ async function resumeRun(ctx: Ctx, id: string): Promise<ExitCode> {
     if (run.counts['not-run']) ctx.out.line(`To send the rows not sent: b24-triggers runs rerun ${run.id} --not-run`)
     return exitCodeForRun(run.status, run.counts)
   }
+  // A run started after this one paused (the same file opened again) may have sent its pending
+  // rows: resuming must not fire them a second time unasked.
+  const overlap = run.status === 'running' ? undefined : await core.runs.overlap(run.id)
+  let pending = run.counts.pending
+  if (overlap) {
+    ctx.out.record({ type: 'overlap', ...overlap })
+    if ((await chooseOverlap(overlap, opts, ctx.out)) === 'skip') {
+      pending = (await core.runs.skipDone(run.id)).counts.pending
+      ctx.out.line(`Skipping ${overlap.rows} row(s) already sent; ${pending} to send.`)
+    }
+  }
   return driveRun(ctx, core, run.id, async (onProgress) => {
     // Said once the run is ours: another process may be sending it (RunLockedError, exit 2).
     const handle = await core.runs.resume(run.id, { onProgress })
-    ctx.out.line(`Resuming run ${run.id}: ${run.counts.pending} row(s) left.`)
+    ctx.out.line(`Resuming run ${run.id}: ${pending} row(s) left.`)
     return handle
   })
 }

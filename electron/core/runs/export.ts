@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises'
 import Papa from 'papaparse'
 import type { CsvSourceLayout, ImportedRow, Outcome, Verification } from '../../shared/domain'
 import { redact } from '../bitrix/redact'
-import { explainWriteError, syncDir } from '../durable-write'
+import { NotWritableError, explainWriteError, syncDir } from '../durable-write'
 import { CsvImportError } from './csv-errors'
 import { CsvRowReader, type SourceRow } from './csv-rows'
 import { decodeText, readBytes, type CsvInput } from './csv-source'
@@ -134,10 +134,23 @@ export async function exportResults(
     return counter
   } catch (err) {
     await rm(partial, { force: true })
-    throw explainWriteError(err, out)
+    throw explainExportError(err, out)
   } finally {
     unfinished.delete(partial)
   }
+}
+
+/** Where the export cannot go, in the user's words: Node's ENOENT/EISDIR name the temporary
+ * `.partial` file, which the user never typed. */
+const BAD_PLACE: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder; give a file name'
+}
+function explainExportError(err: unknown, out: string): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  const reason = code ? BAD_PLACE[code] : undefined
+  return reason ? new NotWritableError(out, reason) : explainWriteError(err, out)
 }
 
 /** Exports being written right now: a process that exits mid-way (Ctrl-C) removes them, so no

@@ -17,6 +17,9 @@ const MAX_RUNS = 30
 export interface OverlapTarget {
   /** The run itself, left out of the comparison. */
   runId?: string
+  /** Only runs created after this ISO time count: a paused run being resumed was already
+   * compared with the runs before it when it started; the newer ones may have sent its rows. */
+  after?: string
   portalUrl: string
   kind: TriggerKind
   rows: { ownerTypeId: number; ownerId: number; code: string; valid: boolean }[]
@@ -45,6 +48,7 @@ export async function findOverlap(dataDir: string, target: OverlapTarget, now: n
   const recent = (await listRuns(dataDir))
     .filter((r) => r.id !== target.runId && r.portalUrl === target.portalUrl && r.kind === target.kind)
     .filter((r) => now - Date.parse(r.createdAt) <= OVERLAP_WINDOW_MS)
+    .filter((r) => target.after === undefined || r.createdAt > target.after)
     .filter((r) => r.counts.succeeded + r.counts.uncertain > 0)
     .slice(0, MAX_RUNS)
   const found: OverlapFound = { rows: 0, succeeded: 0, uncertain: 0, runs: [], done: [] }
@@ -76,11 +80,12 @@ export async function findOverlap(dataDir: string, target: OverlapTarget, now: n
   return found.rows > 0 ? found : undefined
 }
 
-/** The rows of a run's table as an overlap target. */
+/** The rows of a run's table as an overlap target: those still to send. A row whose batch was
+ * sent without an answer (open) is not: resuming makes it uncertain, never sends it again. */
 export function tableRows(table: RowTable): OverlapTarget['rows'] {
   const rows: OverlapTarget['rows'] = []
   for (let r = 0; r < table.rowsLoaded; r++) {
-    rows.push({ ownerTypeId: table.ownerTypeId[r] as number, ownerId: table.ownerId[r] as number, code: table.code(r), valid: table.isPending(r) })
+    rows.push({ ownerTypeId: table.ownerTypeId[r] as number, ownerId: table.ownerId[r] as number, code: table.code(r), valid: table.isPending(r) && !table.open[r] })
   }
   return rows
 }
@@ -98,11 +103,11 @@ export function alreadyDoneError(runId: string, outcome: 'succeeded' | 'uncertai
   }
 }
 
-/** Journal records that mark the already-done rows skipped, for a run that was never sent. */
+/** Journal records that mark the already-done rows skipped, for a run never sent or paused. */
 export function skipDoneRecords(table: RowTable, found: OverlapFound, at: number): JournalRecord[] {
   const records: JournalRecord[] = []
   for (const { index, runId, outcome } of found.done) {
-    if (!table.isPending(index)) continue
+    if (!table.isPending(index) || table.open[index]) continue
     const error = alreadyDoneError(runId, outcome)
     table.setOutcome(index, 'skipped', at, 0, error)
     records.push({ t: 'outcome', row: index, outcome: 'skipped', attempt: 0, at, error })

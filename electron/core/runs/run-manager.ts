@@ -257,11 +257,15 @@ export function createRunManager(opts: RunManagerOptions): RunManager {
     return loaded
   }
 
-  /** Only a run never sent is compared: once rows went out, the choice was made. */
+  /** A run never sent is compared with every recent run. A paused or interrupted one only with
+   * the runs started after it: a new run of the same file may have sent its pending rows, and
+   * resuming must not fire them a second time unasked. */
   async function overlapOfLoaded(loaded: LoadedRun): Promise<OverlapFound | undefined> {
-    if (loaded.status !== 'ready') throw new RunStateError('Only a run that has not started can skip rows already done.')
+    const resumable = loaded.status === 'paused' || loaded.status === 'interrupted'
+    if (loaded.status !== 'ready' && !resumable) throw new RunStateError('Only a run that has not finished can skip rows already done.')
     const { meta } = loaded
-    return findOverlap(dataDir, { runId: meta.id, portalUrl: meta.profile.portalUrl, kind: meta.trigger.kind, rows: tableRows(loaded.replay.table) }, clock.now())
+    const target = { runId: meta.id, portalUrl: meta.profile.portalUrl, kind: meta.trigger.kind, rows: tableRows(loaded.replay.table) }
+    return findOverlap(dataDir, resumable ? { ...target, after: meta.createdAt } : target, clock.now())
   }
 
   function liveView(run: ActiveRun): RunSummaryView {

@@ -113,8 +113,8 @@ describe('finishing a stopped run', () => {
     const why = await runs.rows({ runId: second.id, offset: 0, limit: 1, outcome: 'skipped' })
     expect(why.rows[0]).toMatchObject({ errorCode: 'ALREADY_DONE' })
     expect(why.rows[0]?.errorText).toContain(first.id)
-    // Once started, the question is settled.
-    await expect(runs.overlap(second.id)).rejects.toThrow(/not started/)
+    // Once finished, the question is settled (a paused run is compared again on resume).
+    await expect(runs.overlap(second.id)).rejects.toThrow(/not finished/)
   })
 
   it('counts uncertain rows of a recent run as done: they may have run', async () => {

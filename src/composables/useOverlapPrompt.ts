@@ -58,9 +58,11 @@ export function useOverlapPrompt() {
     })
   }
 
-  /** Starts a run that was never sent, asking first when it overlaps a recent one. Resolves
-   * false when the admin chose not to start (the run stays ready). */
-  async function startChecked(runId: string): Promise<boolean> {
+  /** Sends a run's pending rows (`go`: start or resume) after asking, when some of them were
+   * already sent by a recent run: for a run never sent, any recent run; for a paused or
+   * interrupted one, the runs started after it (the same file reopened and sent meanwhile).
+   * Resolves false when the admin chose not to send (the run stays as it was). */
+  async function sendChecked(runId: string, go: (id: string) => Promise<unknown>): Promise<boolean> {
     const overlap = await runs.overlap(runId)
     if (overlap) {
       const summary = runs.byId(runId) ?? (await runs.get(runId))
@@ -68,9 +70,12 @@ export function useOverlapPrompt() {
       if (choice === 'abort') return false
       if (choice === 'skip') await runs.skipDone(runId)
     }
-    await runs.start(runId)
+    await go(runId)
     return true
   }
 
-  return { startChecked }
+  const startChecked = (runId: string): Promise<boolean> => sendChecked(runId, runs.start)
+  const resumeChecked = (runId: string): Promise<boolean> => sendChecked(runId, runs.resume)
+
+  return { startChecked, resumeChecked }
 }

@@ -216,3 +216,47 @@ scenario('finish: re-run uncertain leaves out rows seen to move; re-run unchange
   await page.mouse.move(0, 0)
   await world.screenshot('rerun-unchanged-en')
 })
+
+scenario('finish: resuming a paused run asks first when a later run sent its rows', async (world) => {
+  const { page, sandbox } = world
+  await setLook(page, { locale: 'en', theme: 'light' })
+  const base = 7401
+  // More than one batch (50 at most), so the pause comes before the last of them.
+  const count = 120
+  sandbox.generateItems(2, base, count, 'NEW')
+  const ids = Array.from({ length: count }, (_, i) => String(base + i))
+  // A slow run, paused once a few rows went out.
+  await startBatch(page, ids, true)
+  const pausedId = await monitorRunId(page)
+  await until('the first rows to succeed', () => (lastProgress(world, pausedId)?.counts.succeeded ?? 0) > 0, 30_000)
+  await page.getByTestId('run-pause').click()
+  await waitForAttribute(page.getByTestId('run-progress'), 'data-status', 'paused', 60_000)
+  const paused = await world.invoke<RunSummaryView>('runs.get', pausedId)
+  assert.ok(paused.counts.pending > 0, JSON.stringify(paused.counts))
+
+  // The admin opens the same IDs again and sends the rest from a new run (skipping the done ones).
+  await startBatch(page, ids, false)
+  await page.getByTestId('overlap-prompt').waitFor({ timeout: TIMEOUT })
+  await page.getByTestId('overlap-skip').click()
+  const laterId = await monitorRunId(page, pausedId)
+  await waitForAttribute(page.getByTestId('run-progress'), 'data-status', 'finished', 60_000)
+  assert.ok([...firedOnce(world, base, base + count - 1).values()].every((n) => n === 1))
+
+  // Resuming the paused run would fire those rows a second time: it asks, and skipping them
+  // sends nothing again.
+  await openRun(page, pausedId)
+  const before = sandbox.ledger().length
+  await page.getByTestId('run-resume').click()
+  const prompt = page.getByTestId('overlap-prompt')
+  await prompt.waitFor({ timeout: TIMEOUT })
+  assert.equal(await prompt.getAttribute('data-rows'), String(paused.counts.pending))
+  assert.equal(sandbox.ledger().length, before, 'nothing sent while the prompt is open')
+  await page.getByTestId('overlap-skip').click()
+  await waitForAttribute(page.locator(`[data-testid="run-monitor"][data-run-id="${pausedId}"]`).getByTestId('run-progress'), 'data-status', 'finished', 60_000)
+  const resumed = await world.invoke<RunSummaryView>('runs.get', pausedId)
+  assert.equal(resumed.counts.skipped, paused.counts.pending)
+  const fired = firedOnce(world, base, base + count - 1)
+  assert.equal(fired.size, count, 'every row sent')
+  assert.ok([...fired.values()].every((n) => n === 1), 'and none twice')
+  assert.notEqual(laterId, pausedId)
+})

@@ -38,4 +38,20 @@ describe('lookups through the run governors', () => {
     for (let i = 0; i < 6; i++) await client.call('profile')
     expect(r.sandbox.stats().rejected503).toBe(0)
   })
+
+  it('a governed call whose bucket another process drained waits and goes again after the 503', async () => {
+    const rate = { burst: 2, drainPerSec: 5 }
+    r = await rig({ deals: 1, rate })
+    // Another process (a CLI run just before) spends the portal's bucket behind our governors.
+    const other = r.client()
+    await Promise.allSettled([other.call('profile'), other.call('profile'), other.call('profile')])
+    const before = r.sandbox.stats().rejected503
+    const client = r.manager().governed('p1', r.client(), rate)
+    const answer = await client.call('profile')
+    expect(answer.result).toBeDefined()
+    // It was refused at least once (nothing ran), learned, and succeeded without the caller seeing it.
+    expect(r.sandbox.stats().rejected503).toBeGreaterThan(before)
+    const batch = await client.batch([{ label: 'a', method: 'profile', params: {} }])
+    expect(batch.items).toHaveLength(1)
+  })
 })

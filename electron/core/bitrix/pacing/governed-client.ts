@@ -23,6 +23,18 @@ function callCost(time: RestTime | undefined, wallSec: number): number | undefin
   return durationIsPrecise(time) ? Math.max(time.duration, time.processing ?? 0) : Math.max(0, Math.min(time.duration, wallSec))
 }
 
+/** Refusals that guarantee nothing ran (the request bucket's 503, the budget's 429): the
+ * governors have learned from them, so the call waits its turn and goes again. Another process
+ * on the same portal (a CLI run just before this one) may have drained the bucket this one
+ * believed full. Bounded, so a portal that refuses everything still ends in an error. */
+const MAX_REFUSALS = 8
+
+function refusedBeforeRunning(err: unknown): boolean {
+  if (!isBitrixError(err)) return false
+  const code = err.info.code.toUpperCase()
+  return code === 'QUERY_LIMIT_EXCEEDED' || code === 'OPERATION_TIME_LIMIT'
+}
+
 export function governClient(client: BitrixClient, governors: Governors, clock: Clock): BitrixClient {
   const { request, operating } = governors
 
@@ -39,41 +51,45 @@ export function governClient(client: BitrixClient, governors: Governors, clock: 
 
   const governed: BitrixClient = {
     async call<T = unknown>(method: string, params?: Record<string, unknown>, opts?: CallOptions): Promise<RestResponse<T>> {
-      // The method's budget first (a wait here holds no request token), then the token.
-      for (;;) {
-        const admitted = operating.admit(method, 1)
-        if (admitted.calls > 0) break
-        if (opts?.signal?.aborted) break
-        await clock.sleep(Number.isFinite(admitted.waitMs) ? Math.max(1, admitted.waitMs) : 250, opts?.signal)
-      }
-      const reservation = operating.reserve(method, 1)
-      try {
-        await token(opts?.signal)
-        const t0 = clock.now()
-        const answer = await client.call<T>(method, params, opts)
-        request.onAccepted()
-        const cost = callCost(answer.time, (clock.now() - t0) / 1000)
-        // Charged to the window, but not learned: a run measures its own cost per call.
-        reservation.settle(cost === undefined ? [] : [cost], cost === undefined ? 1 : 0, false)
-        operating.observe(method, answer.time)
-        return answer
-      } catch (err) {
-        learnFailure(err, method)
-        throw err
-      } finally {
-        // A call that failed before running costs nothing; after settle this is a no-op.
-        reservation.release()
+      for (let attempt = 1; ; attempt++) {
+        // The method's budget first (a wait here holds no request token), then the token.
+        for (;;) {
+          const admitted = operating.admit(method, 1)
+          if (admitted.calls > 0) break
+          if (opts?.signal?.aborted) break
+          await clock.sleep(Number.isFinite(admitted.waitMs) ? Math.max(1, admitted.waitMs) : 250, opts?.signal)
+        }
+        const reservation = operating.reserve(method, 1)
+        try {
+          await token(opts?.signal)
+          const t0 = clock.now()
+          const answer = await client.call<T>(method, params, opts)
+          request.onAccepted()
+          const cost = callCost(answer.time, (clock.now() - t0) / 1000)
+          // Charged to the window, but not learned: a run measures its own cost per call.
+          reservation.settle(cost === undefined ? [] : [cost], cost === undefined ? 1 : 0, false)
+          operating.observe(method, answer.time)
+          return answer
+        } catch (err) {
+          learnFailure(err, method)
+          if (!refusedBeforeRunning(err) || attempt >= MAX_REFUSALS || opts?.signal?.aborted) throw err
+        } finally {
+          // A call that failed before running costs nothing; after settle this is a no-op.
+          reservation.release()
+        }
       }
     },
     async batch(commands: BatchCommand[], opts?: { halt?: boolean } & CallOptions): Promise<BatchResponse> {
-      await token(opts?.signal)
-      try {
-        const answer = await client.batch(commands, opts)
-        request.onAccepted()
-        return answer
-      } catch (err) {
-        learnFailure(err, 'batch')
-        throw err
+      for (let attempt = 1; ; attempt++) {
+        await token(opts?.signal)
+        try {
+          const answer = await client.batch(commands, opts)
+          request.onAccepted()
+          return answer
+        } catch (err) {
+          learnFailure(err, 'batch')
+          if (!refusedBeforeRunning(err) || attempt >= MAX_REFUSALS || opts?.signal?.aborted) throw err
+        }
       }
     },
     describe: () => client.describe()

@@ -13,9 +13,8 @@ import { EXIT, type ExitCode } from './exit-codes'
 import { findOwnerTypeId } from './lookup'
 import { driveRun } from './run-session'
 
-export interface CrmRunOptions {
-  ownerType?: string
-  code?: string
+/** The --from-crm selection flags, as commander hands them to `run`. */
+export interface CrmFilterFlags {
   category?: string
   stage?: string[]
   createdFrom?: string
@@ -24,6 +23,11 @@ export interface CrmRunOptions {
   modifiedTo?: string
   responsible?: string[]
   filter?: string
+}
+
+export interface CrmRunOptions extends CrmFilterFlags {
+  ownerType?: string
+  code?: string
   dryRun?: boolean
   preview?: boolean
   verify: boolean

@@ -2,13 +2,13 @@
 // saying why, where mounting is not allowed): the run pauses with the words to act on and the
 // "resume with" line, exit 3; after space is freed `runs resume` finishes it, each row run once.
 import { execFileSync } from 'node:child_process'
-import { closeSync, openSync, writeSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../sandbox/index'
 import { jsonLines, runCli, startCli } from './cli-process'
+import { fillDisk } from '../support/fill-disk'
 
 let sandbox: Sandbox
 let disk: string | undefined
@@ -34,23 +34,6 @@ afterAll(async () => {
   await sandbox.close()
 })
 
-function fill(dir: string): string {
-  const filler = join(dir, 'filler')
-  const fd = openSync(filler, 'a')
-  try {
-    for (const size of [1 << 16, 4096, 1]) {
-      try {
-        for (;;) if (writeSync(fd, Buffer.alloc(size)) === 0) break
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
-      }
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return filler
-}
-
 describe('a full disk during a CLI run', () => {
   it('pauses with "the disk is full" and the resume line; resume after freeing space finishes, each row once', async (ctx) => {
     if (!disk) {
@@ -71,7 +54,7 @@ describe('a full disk during a CLI run', () => {
     const running = startCli(['run', '--profile', 'app', '--csv', csv, '--code', 'deal_won', '--owner-type', 'deal'], { dataDir })
     await running.waitFor(/Run \S+ started/)
     while (!sandbox.ledger().some((e) => e.ownerId >= 30_000)) await new Promise((r) => setTimeout(r, 10))
-    const filler = fill(disk)
+    const filler = fillDisk(disk)
     const r = await running.done
     sandbox.setTriggerCost('deal_won', 0)
     expect(r.code, r.stdout + r.stderr).toBe(3)

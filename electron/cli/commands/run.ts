@@ -11,13 +11,13 @@ import { formatVerification } from '../format'
 import { prepareFileRun, validationLines } from '../file-run'
 import { findOwnerTypeId, findProfile } from '../lookup'
 import { driveRun } from '../run-session'
-import { CRM_ONLY, runFromCrm, type CrmRunOptions } from '../crm-run'
+import { CRM_ONLY, runFromCrm, type CrmFilterFlags, type CrmRunOptions } from '../crm-run'
 import { printPreview } from '../preview'
 import { pacingFor, pacingOptions, type PacingFlags } from '../pacing-options'
 import { chooseOverlap, overlapLines } from '../overlap-check'
 import { ownerIdProblemText, parseOwnerId } from '../../shared/owner-id'
 
-interface RunOptions extends ColumnOptions, PacingFlags {
+interface RunOptions extends ColumnOptions, PacingFlags, CrmFilterFlags {
   profile?: string
   code?: string
   ownerType?: string
@@ -32,14 +32,6 @@ interface RunOptions extends ColumnOptions, PacingFlags {
   includeDone?: boolean
   fromCrm?: boolean
   preview?: boolean
-  category?: string
-  stage?: string[]
-  createdFrom?: string
-  createdTo?: string
-  modifiedFrom?: string
-  modifiedTo?: string
-  responsible?: string[]
-  filter?: string
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]

@@ -4,7 +4,7 @@
 // on disk, so a short write must stop the batch before it is sent, and resume must send every
 // row exactly once.
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs'
+import { appendFileSync, existsSync, statSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +16,7 @@ import { journalPath, loadRun } from '../../../electron/core/runs/run-store'
 import { createProfileStore } from '../../../electron/core/profiles/profile-store'
 import { exportResults, type ExportRow } from '../../../electron/core/runs/export'
 import { dealRows, executions, range, rig, spec, type Rig } from './helpers'
+import { fillDisk } from '../../support/fill-disk'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -46,24 +47,6 @@ async function smallDisk(size = '1m'): Promise<string | undefined> {
     await rm(dir, { recursive: true, force: true })
   })
   return dir
-}
-
-/** Uses up every free page of the file system `dir` is on. */
-function fillDisk(dir: string): string {
-  const filler = join(dir, 'filler')
-  const fd = openSync(filler, 'a')
-  try {
-    for (const size of [1 << 16, 4096, 1]) {
-      try {
-        for (;;) if (writeSync(fd, Buffer.alloc(size)) === 0) break
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
-      }
-    }
-  } finally {
-    closeSync(fd)
-  }
-  return filler
 }
 
 /** Pads the journal with blank lines (which readers skip) so that its last page has exactly

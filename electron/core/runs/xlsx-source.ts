@@ -1,7 +1,7 @@
-// Reads Excel workbooks (.xlsx) row by row for the import, the preview and the export, with
-// exceljs's streaming reader: the sheet's XML is parsed as it is unzipped, one row at a time,
-// so a 200,000-row sheet never sits in memory as a whole and the event loop gets a turn
-// between chunks (Electron main stays responsive while it reads).
+// Reads Excel workbooks (.xlsx) row by row for the import, the preview and the export: the zip
+// is opened by its directory and a sheet's XML is parsed as it is unzipped, one row at a time,
+// with exceljs's part parsers, so a 200,000-row sheet never sits in memory as parsed cells and
+// the event loop gets a turn between chunks (Electron main stays responsive while it reads).
 //
 // Why exceljs (see docs/architecture.md "Spreadsheet input"): the npm `xlsx` (SheetJS) 0.18.5
 // has unpatched advisories (CVE-2023-30533 prototype pollution, CVE-2024-22363 ReDoS) because
@@ -13,10 +13,11 @@
 // Cells become the text the row verdicts judge (csv-verdicts.ts), chosen so that nothing that
 // is not an ID can pass for one: numbers stored as 123.0 read as "123"; dates read as an ISO
 // date; formulas read as their formula text ("=A2+1"), never as their cached result.
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { basename } from 'node:path'
-import { open } from 'node:fs/promises'
+import { open, readFile } from 'node:fs/promises'
 import type ExcelJS from 'exceljs'
+import type JSZipType from 'jszip'
 import { CsvImportError } from './csv-errors'
 import type { CsvInput } from './csv-source'
 
@@ -119,13 +120,10 @@ export function cellText(value: ExcelJS.CellValue): string {
   return ''
 }
 
-function toStream(input: CsvInput): string | Readable {
-  return typeof input === 'string' ? input : Readable.from([Buffer.from(input.buffer, input.byteOffset, input.byteLength)])
-}
-
-function unreadable(input: CsvInput, err: unknown): CsvImportError {
+function unreadable(input: CsvInput, err: unknown, sheet?: string): CsvImportError {
   if (err instanceof CsvImportError) return err
-  const name = typeof input === 'string' ? `"${basename(input)}"` : 'the file'
+  const file = typeof input === 'string' ? `"${basename(input)}"` : 'the file'
+  const name = sheet === undefined ? file : `sheet "${sheet}" of ${file}`
   const code = (err as NodeJS.ErrnoException | undefined)?.code
   const why =
     code === 'ENOENT' ? 'no such file' :
@@ -140,66 +138,92 @@ const READER_OPTIONS: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions> =
   styles: 'cache',
   hyperlinks: 'ignore',
   worksheets: 'emit',
-  entries: 'emit'
+  entries: 'ignore'
+}
+
+/** The parts of exceljs's WorkbookReader that parse one part each (exceljs 4.4, pinned in the
+ * lockfile; tests/unit/runs/xlsx-import.test.ts reads real workbooks through them). */
+interface PartParsers {
+  model?: { sheets?: { name: string; id: number; rId: string; state?: string }[] }
+  workbookRels?: { Id: string; Target: string }[]
+  _parseRels(entry: Readable): Promise<void>
+  _parseWorkbook(entry: Readable): Promise<void>
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
+  _parseStyles(entry: Readable): Promise<void>
+  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ eventType: string; value: AsyncIterable<ExcelJS.Row> }>
+}
+
+type Zip = InstanceType<typeof JSZipType>
+let jszip: Promise<typeof JSZipType> | undefined
+function loadZip(): Promise<typeof JSZipType> {
+  jszip ??= import('jszip').then((m) => ((m as { default?: typeof JSZipType }).default ?? (m as unknown as typeof JSZipType)))
+  return jszip
+}
+
+function partStream(zip: Zip, path: string): Readable | undefined {
+  const file = zip.file(path)
+  return file ? (file.nodeStream('nodebuffer') as unknown as Readable) : undefined
+}
+
+/** A relationship target ("worksheets/sheet1.xml" or "/xl/worksheets/sheet1.xml") as a zip path. */
+function partPath(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`
 }
 
 export interface SheetVisit {
   name: string
-  /** 0-based position in the workbook's file order. */
+  /** 0-based position among the workbook's sheets, in the order its tabs show. */
   index: number
-  /** Its non-empty rows; a sheet left unread is skipped over. */
+  /** Its non-empty rows, read only when asked for; a sheet left unread costs nothing. */
   rows: AsyncGenerator<SheetRow>
 }
 
-/** Every sheet in the workbook's order. Stopping early (break) stops the unzipping too. */
+/**
+ * Every sheet in the workbook's tab order. The zip is opened by its central directory (JSZip,
+ * exceljs's own zip reader) and each part is parsed when it is needed: relationships, workbook,
+ * shared strings and styles first, then a sheet's XML streamed row by row from its compressed
+ * bytes. exceljs's WorkbookReader instead reads the zip front to back as one stream and parks
+ * sheets stored before the shared strings (where Excel and exceljs put them) in temporary files;
+ * on about one read in seventy that stream ended before the workbook part, and the read failed
+ * as "not a readable Excel workbook" (exceljs issue #962's error). Random access has no such
+ * race, never writes the sheet to a temporary file, and a sheet's dates are always read after
+ * the styles that mark them as dates, whatever order the zip stores its parts in.
+ */
 export async function* readSheets(input: CsvInput): AsyncGenerator<SheetVisit> {
-  const Excel = await loadExcel()
-  let reader: ExcelJS.stream.xlsx.WorkbookReader
+  const [Excel, JSZip] = await Promise.all([loadExcel(), loadZip()])
+  let zip: Zip
+  let parts: PartParsers
   try {
-    reader = new Excel.stream.xlsx.WorkbookReader(toStream(input) as never, READER_OPTIONS)
+    zip = await JSZip.loadAsync(typeof input === 'string' ? await readFile(input) : input)
+    parts = new Excel.stream.xlsx.WorkbookReader(undefined as never, READER_OPTIONS) as unknown as PartParsers
+    const rels = partStream(zip, 'xl/_rels/workbook.xml.rels')
+    const book = partStream(zip, 'xl/workbook.xml')
+    if (!rels || !book) throw new Error('no workbook part')
+    await parts._parseRels(rels)
+    await parts._parseWorkbook(book)
+    const strings = partStream(zip, 'xl/sharedStrings.xml')
+    if (strings) for await (const _ of parts._parseSharedStrings(strings)) void _
+    const styles = partStream(zip, 'xl/styles.xml')
+    if (styles) await parts._parseStyles(styles)
   } catch (err) {
     throw unreadable(input, err)
   }
-  let stylesSeen = false
-  ;(reader as unknown as NodeJS.EventEmitter).on('entry', (entry: { type?: string }) => {
-    if (entry.type === 'styles') stylesSeen = true
-  })
+  const sheets = parts.model?.sheets ?? []
   let index = 0
-  try {
-    for await (const sheet of reader) {
-      const name = (sheet as unknown as { name?: string }).name ?? `Sheet${index + 1}`
-      const rows = sheetRows(input, sheet as unknown as AsyncIterable<ExcelJS.Row>, () => stylesSeen, name)
-      yield { name, index: index++, rows }
-    }
-  } catch (err) {
-    throw unreadable(input, err)
-  } finally {
-    const stream = (reader as unknown as { stream?: Readable }).stream
-    if (stream && typeof stream.destroy === 'function') stream.destroy()
+  for (const sheet of sheets) {
+    const rel = parts.workbookRels?.find((r) => r.Id === sheet.rId)
+    const path = rel ? partPath(rel.Target) : undefined
+    if (!path || !zip.file(path)) continue
+    yield { name: sheet.name ?? `Sheet${index + 1}`, index: index++, rows: sheetRows(input, zip, parts, path, sheet.name) }
   }
 }
 
-async function* sheetRows(
-  input: CsvInput,
-  sheet: AsyncIterable<ExcelJS.Row>,
-  stylesSeen: () => boolean,
-  name: string
-): AsyncGenerator<SheetRow> {
-  let checked = false
+async function* sheetRows(input: CsvInput, zip: Zip, parts: PartParsers, path: string, name: string): AsyncGenerator<SheetRow> {
+  const stream = partStream(zip, path)!
   try {
-    for await (const row of sheet) {
-      if (!checked) {
-        checked = true
-        // A sheet read before the workbook's styles would show every date as a plain number
-        // (45000), which would pass for an ID. Real writers put the styles first; refuse the rest.
-        if (!stylesSeen()) {
-          throw new CsvImportError(
-            'unreadable',
-            `Sheet "${name}" comes before the workbook's styles, so its dates cannot be told from numbers. ` +
-              'Open the file in Excel or LibreOffice and save it again as .xlsx, or save it as CSV.'
-          )
-        }
-      }
+    const [emitted] = parts._parseWorksheet(stream, path.match(/(\d+)\.xml$/)?.[1] ?? '0')
+    if (!emitted) return
+    for await (const row of emitted.value) {
       const values = row.values as ExcelJS.CellValue[] | undefined
       if (!Array.isArray(values)) continue
       // row.values is 1-based (index 0 is empty): column A is values[1].
@@ -214,26 +238,20 @@ async function* sheetRows(
       if (any) yield { line: row.number, fields }
     }
   } catch (err) {
-    throw unreadable(input, err)
+    throw unreadable(input, err, name)
+  } finally {
+    // Stopped early (the preview reads only a sheet's head): leave the rest unzipped. The stream
+    // stays paused and is collected with the zip; destroying it would make JSZip's next push an
+    // unhandled "push() after EOF" error that ends the process.
+    stream.pause()
+    stream.on('error', () => undefined)
   }
-}
-
-/** Passes over a sheet that is not wanted. It must still be started: exceljs parks a sheet stored
- * before the shared strings in a temporary file, opens a read stream on it lazily and deletes the
- * file as soon as the next sheet is asked for; a stream that had not opened by then fails with
- * ENOENT on an emitter nobody listens to, which ends the process. Reading one row opens it. */
-export async function skipSheet(sheet: SheetVisit): Promise<void> {
-  await sheet.rows.next()
-  await sheet.rows.return(undefined)
 }
 
 /** The non-empty rows of one sheet (by name; the first sheet when none is named). */
 export async function* sheetRowsOf(input: CsvInput, sheetName?: string, onSheet?: (name: string) => void): AsyncGenerator<SheetRow> {
   for await (const sheet of readSheets(input)) {
-    if (sheetName !== undefined && sheet.name !== sheetName) {
-      await skipSheet(sheet)
-      continue
-    }
+    if (sheetName !== undefined && sheet.name !== sheetName) continue
     onSheet?.(sheet.name)
     yield* sheet.rows
     return

@@ -33,6 +33,8 @@ export interface MainProcess {
   events: { event: ApiEvent; payload: unknown }[]
   /** Texts put on the clipboard through main, newest last. */
   clipboard: string[]
+  /** How many times the page has called an IPC channel. */
+  calls(channel: string): number
 }
 
 /** Follows the portal's sign-in redirects by hand, as the Electron window would navigate. */
@@ -84,7 +86,15 @@ export function startMainProcess(opts: { dataDir: string; appUrl: string; page: 
     isTrustedSender: (event) => !!event.senderFrame?.isMainFrame && isAppUrl(event.senderFrame.url, opts.appUrl),
     logger: createFileLogger({ file: join(opts.dataDir, 'logs', 'main.log'), redact })
   })
-  return { handlers: ipc.handlers, wiring, secretStore, events, clipboard }
+  // Counted where the page's calls arrive, so a scenario can tell "asked once" from "asked twice".
+  const counts = new Map<string, number>()
+  for (const [channel, handler] of ipc.handlers) {
+    ipc.handlers.set(channel, (event, ...args) => {
+      counts.set(channel, (counts.get(channel) ?? 0) + 1)
+      return handler(event, ...args)
+    })
+  }
+  return { handlers: ipc.handlers, wiring, secretStore, events, clipboard, calls: (channel) => counts.get(channel) ?? 0 }
 }
 
 /** Removes the keychain items the tests created. Inside with-keyring.sh the whole keyring is

@@ -36,15 +36,12 @@ export interface World {
 export interface Scenario {
   name: string
   run(world: World): Promise<void>
-  /** Extra tries for a scenario with a known intermittent failure whose cause is still open;
-   * each failed try is printed (RETRY) so it stays visible. Named in the closing notes. */
-  retries?: number
 }
 
 export const scenarios: Scenario[] = []
 
-export function scenario(name: string, run: (world: World) => Promise<void>, opts: { retries?: number } = {}): void {
-  scenarios.push({ name, run, ...opts })
+export function scenario(name: string, run: (world: World) => Promise<void>): void {
+  scenarios.push({ name, run })
 }
 
 export async function runScenarios(world: World, only?: RegExp): Promise<{ passed: number; failed: number }> {
@@ -55,15 +52,7 @@ export async function runScenarios(world: World, only?: RegExp): Promise<{ passe
     if (only && !only.test(s.name)) continue
     const started = Date.now()
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await s.run(world)
-          break
-        } catch (err) {
-          if (attempt >= (s.retries ?? 0)) throw err
-          console.log(`RETRY ${s.name}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`)
-        }
-      }
+      await s.run(world)
       passed++
       console.log(`PASS  ${s.name} (${Date.now() - started} ms)`)
     } catch (err) {

@@ -39,7 +39,8 @@ export function useOverlapPrompt() {
               'ul',
               { class: 'overlap-runs' },
               overlap.runs.slice(0, 5).map((r) => h('li', t('finish.overlapRun', { date: fmt.dateTime(r.createdAt), source: r.sourceName, n: fmt.count(r.rows) })))
-            )
+            ),
+            toSend === 0 ? h('p', { 'data-testid': 'overlap-nothing-new' }, t('finish.overlapNothingNew')) : null
           ]),
         onClose: () => done('abort'),
         onMaskClick: () => done('abort'),
@@ -50,9 +51,12 @@ export function useOverlapPrompt() {
             h(NButton, { size: 'small', type: 'warning', secondary: true, onClick: () => done('include'), 'data-testid': 'overlap-include' }, () =>
               t('finish.overlapInclude', { n: fmt.count(overlap.rows) })
             ),
-            h(NButton, { size: 'small', type: 'primary', onClick: () => done('skip'), 'data-testid': 'overlap-skip' }, () =>
-              t('finish.overlapSkip', { n: fmt.count(toSend) })
-            )
+            // "Skip them, send the other 0" would start a run that sends nothing: not offered.
+            toSend > 0
+              ? h(NButton, { size: 'small', type: 'primary', onClick: () => done('skip'), 'data-testid': 'overlap-skip' }, () =>
+                  t('finish.overlapSkip', { n: fmt.count(toSend) })
+                )
+              : null
           ])
       })
     })

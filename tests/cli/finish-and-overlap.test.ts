@@ -100,6 +100,18 @@ describe('a file that overlaps a recent run', () => {
     expect([...ran.values()].every((n) => n === 1)).toBe(true)
   })
 
+  it('--skip-done when every row was sent already: says so, creates no run, sends nothing', async () => {
+    const before = f.sandbox.ledger().length
+    const listed = jsonLines((await f.cli(['--json', 'runs', 'list'])).stdout)[0] as { runs: unknown[] }
+    const r = await f.cli(['run', '--csv', await csv('done.csv', idsFile(100, 10)), ...RUN, '--skip-done'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('All 10 valid row(s) were already sent by a recent run: nothing to send.')
+    expect(r.stdout).not.toContain('started')
+    expect(f.sandbox.ledger().length).toBe(before)
+    const after = jsonLines((await f.cli(['--json', 'runs', 'list'])).stdout)[0] as { runs: unknown[] }
+    expect(after.runs).toHaveLength(listed.runs.length)
+  })
+
   it('--skip-done with --include-done is refused, with --dry-run too', async () => {
     const r = await f.cli(['run', '--csv', await csv('both.csv', idsFile(105, 3)), ...RUN, '--skip-done', '--include-done', '--dry-run'])
     expect(r.code).toBe(2)

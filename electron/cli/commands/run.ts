@@ -214,6 +214,12 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
     return EXIT.ok
   }
   const choice = overlap ? await chooseOverlap(overlap, opts, ctx.out) : 'include'
+  if (overlap && choice === 'skip' && overlap.rows >= planned.summary.valid) {
+    // A run that would send nothing is not created (it would only clutter the history).
+    ctx.out.record({ type: 'nothing-to-send', rows: overlap.rows })
+    ctx.out.line(`All ${overlap.rows} valid row(s) were already sent by a recent run: nothing to send. Add --include-done to send them again.`)
+    return EXIT.ok
+  }
   let created = await core.runs.createRun(planned.spec)
   if (overlap && choice === 'skip') {
     created = await core.runs.skipDone(created.id)

@@ -151,6 +151,17 @@ scenario('finish: rows a recent run sent are not sent again unless the admin say
   assert.ok([...fired.values()].every((n) => n === 1), 'nothing fired twice')
   const skipped = await world.invoke<RowsPage>('runs.rows', { runId, offset: 0, limit: 1, outcome: 'skipped' })
   assert.equal(skipped.rows[0]?.errorCode, 'ALREADY_DONE')
+
+  // Every row sent already: no "send the other 0", only "send all again" or not starting.
+  const sent = sandbox.ledger().length
+  await startBatch(page, ids, false)
+  await prompt.waitFor({ timeout: TIMEOUT })
+  await page.getByTestId('overlap-nothing-new').waitFor({ timeout: TIMEOUT })
+  assert.equal(await page.getByTestId('overlap-skip').count(), 0, 'no choice that sends nothing')
+  await world.screenshot('overlap-prompt-nothing-new-ru')
+  await page.getByTestId('overlap-abort').click()
+  await prompt.waitFor({ state: 'detached', timeout: TIMEOUT })
+  assert.equal(sandbox.ledger().length, sent)
 })
 
 scenario('finish: re-run uncertain leaves out rows seen to move; re-run unchanged', async (world) => {

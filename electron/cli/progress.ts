@@ -69,11 +69,10 @@ function eta(event: RunProgressEvent): string {
 
 function describe(event: RunProgressEvent, nowMs: number): string {
   const { counts } = event
-  const parts = [
-    `${done(counts)}/${counts.total} rows (${formatCounts(counts)})`,
-    `${formatRate(event.rowsPerSecond)} rows/s`,
-    `ETA ${eta(event)}`
-  ]
+  const parts = [`${done(counts)}/${counts.total} rows (${formatCounts(counts)})`]
+  // A run over in a blink has no measured speed: "0.0 rows/s" beside "finished" reads as stuck.
+  if (event.status === 'running' || event.rowsPerSecond > 0) parts.push(`${formatRate(event.rowsPerSecond)} rows/s`)
+  parts.push(`ETA ${eta(event)}`)
   const limit = limiter(event, nowMs)
   if (limit) parts.push(limit)
   if (event.status !== 'running') parts.push(event.status)

@@ -54,6 +54,17 @@ describe('progress renderer', () => {
     expect(lines[3]).toContain('42/100 rows')
   })
 
+  it('leaves out a speed of 0 once the run is over, and keeps it while it runs', () => {
+    const stdout = new Capture()
+    const r = createProgressRenderer({ mode: 'lines', output: new Output({ json: false, stdout }), now: () => 0 })
+    r.update(event(0, { rowsPerSecond: 0 }))
+    r.update(event(6, { rowsPerSecond: 0, status: 'finished', binding: 'none' }))
+    r.stop()
+    const [first, last] = stdout.text.trim().split('\n')
+    expect(first).toContain('| 0.0 rows/s |')
+    expect(last).toBe('6/100 rows (6 succeeded, 94 pending) | ETA 0:47 | finished')
+  })
+
   it('shows the countdown of an operating-budget wait', () => {
     const stdout = new Capture()
     const now = 1_000_000

@@ -15,6 +15,12 @@ export class ProgressMeter {
 
   constructor(private readonly now: () => number) {}
 
+  /** The run (re)starts sending now: its speed counts from here, so a run whose rows all finish
+   * in one batch still shows the speed it went at, not 0. */
+  begin(): void {
+    this.samples = [[this.now(), this.finished]]
+  }
+
   rowsFinished(n: number): void {
     if (n <= 0) return
     this.finished += n

@@ -172,6 +172,7 @@ export class RunSession {
     }
     replay.interrupted = []
     replay.damagedRows = []
+    this.meter.begin()
     if (meta.options.verify) this.queueVerifyAfterFromJournal()
     this.emit(true)
 

@@ -95,6 +95,8 @@ describe('profiles signin', () => {
     const done = await signin.done
     expect(done.code, done.stdout + done.stderr).toBe(0)
     expect(done.stdout).toContain('Signed in profile "app" again')
+    // The paused run is named, ready to paste.
+    expect(done.stdout).toContain(`b24-triggers runs resume ${id}`)
     expect(await profileIds()).toEqual(ids)
 
     await resumeAndCheck(id, 5000, 300)
@@ -107,6 +109,7 @@ describe('profiles signin', () => {
     const r = await f.cli(['profiles', 'signin', 'app', '--tokens', '--secret-stdin'], `${pair.access_token}\n${pair.refresh_token}\n`)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout + r.stderr).not.toContain(pair.refresh_token)
+    expect(r.stdout).toContain(`Resume its paused run with: b24-triggers runs resume ${id}`)
     expect(await profileIds()).toEqual(ids)
     await resumeAndCheck(id, 6000, 300)
   })

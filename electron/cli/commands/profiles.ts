@@ -197,9 +197,15 @@ async function signin(ctx: Ctx, ref: string, opts: SigninOptions): Promise<ExitC
     })
   }
   const updated = await core.profiles.get(profile.id)
-  ctx.out.result({ type: 'profile', profile: view(updated) }, () => [
+  // The runs this sign-in can unblock, by id: paused or interrupted runs of this profile.
+  const waiting = (await core.runs.list().catch(() => [])).filter((r) => r.profileId === updated.id && (r.status === 'paused' || r.status === 'interrupted'))
+  ctx.out.result({ type: 'profile', profile: view(updated), resumable: waiting.map((r) => r.id) }, () => [
     `Signed in profile "${updated.name}" again (id ${updated.id} kept).`,
-    'Resume a run that paused for the sign-in with: b24-triggers runs resume <run id>'
+    ...(waiting.length === 0
+      ? []
+      : waiting.length === 1
+        ? [`Resume its paused run with: b24-triggers runs resume ${waiting[0]!.id}`]
+        : ['Resume its paused runs with:', ...waiting.slice(0, 5).map((r) => `  b24-triggers runs resume ${r.id}`), ...(waiting.length > 5 ? [`  (and ${waiting.length - 5} more: b24-triggers runs list)`] : [])])
   ])
   return EXIT.ok
 }

@@ -16,6 +16,10 @@ export interface CoreContext {
   ownerTypes(profileId: string, refresh?: boolean): Promise<OwnerTypeCatalog>
   /** Drops what is cached for a profile after its credentials or settings changed. */
   forget(profileId: string): void
+  /** Routes the trigger services' calls (lookups, Run one) through `govern`: the run manager's
+   * request and operating governors, so that while a batch drains the portal's request bucket a
+   * lookup waits its turn instead of drawing QUERY_LIMIT_EXCEEDED. */
+  governWith(govern: (profileId: string, client: BitrixClient) => Promise<BitrixClient>): void
 }
 
 export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
@@ -29,13 +33,15 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
   })
   const services = new Map<string, { client: BitrixClient; service: TriggerService }>()
   const catalogs = new Map<string, OwnerTypeCatalog>()
+  let govern: ((profileId: string, client: BitrixClient) => Promise<BitrixClient>) | undefined
 
   async function triggersFor(profileId: string): Promise<TriggerService> {
     const client = await profiles.clientFor(profileId)
     const cached = services.get(profileId)
     if (cached?.client === client) return cached.service
     const scopes = await profiles.scopes(profileId)
-    const service = createTriggerService(client, scopes ? { scopes } : {})
+    const calls = govern ? await govern(profileId, client) : client
+    const service = createTriggerService(calls, scopes ? { scopes } : {})
     // A new client (renewed credentials) must not lose the owner types validation relies on.
     const known = catalogs.get(profileId)
     if (known) service.useOwnerTypes(known)
@@ -62,6 +68,10 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
     forget(profileId) {
       services.delete(profileId)
       catalogs.delete(profileId)
+    },
+    governWith(fn) {
+      govern = fn
+      services.clear()
     }
   }
 }

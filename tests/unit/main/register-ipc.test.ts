@@ -348,3 +348,16 @@ function walk(dir: string): string[] {
     return statSync(path).isDirectory() ? walk(path) : [path]
   })
 }
+
+// Last in this file: it leaves the sandbox's request bucket full for half a minute.
+describe('lookups share the runs\' limits', () => {
+  it('a trigger list asked while another client has filled the portal\'s request bucket waits its turn instead of failing', async () => {
+    const profile = (await ok<Profile[]>('profiles.list')).find((p) => p.kind === 'oauth')!
+    // Someone else (a CLI run, a second window) spends the portal's whole request bucket.
+    const answers = await Promise.all(Array.from({ length: 60 }, () => fetch(`${sandbox.adminWebhookUrl}profile`).then((r) => r.status)))
+    expect(answers).toContain(503)
+    // The app's lookup goes through the runs' governors: refused once (nothing ran), it waits and goes again.
+    const list = await call<{ code: string }[]>('triggers.list', profile.id)
+    expect(list).toMatchObject({ ok: true })
+  })
+})

@@ -54,4 +54,22 @@ describe('lookups through the run governors', () => {
     const batch = await client.batch([{ label: 'a', method: 'profile', params: {} }])
     expect(batch.items).toHaveLength(1)
   })
+
+  it('a call whose method budget is spent (a run uses it) fails at once with the reason, sending nothing', async () => {
+    r = await rig({ deals: 1 })
+    const runs = r.manager()
+    const client = runs.governed('p1', r.client())
+    // The portal blocked the method for the rest of its window (429): the governor knows it.
+    const limits = { rate: { burst: 50, drainPerSec: 2 }, operating: { limitSec: 480, windowSec: 600 } }
+    runs.governors({ id: 'p1', name: 'Sandbox', portalUrl: r.sandbox.url, kind: 'oauth' }, limits).operating.onLimitExceeded('crm.automation.trigger.execute')
+    const before = r.sandbox.stats().requests
+    const started = Date.now()
+    const err = await client.call('crm.automation.trigger.execute', { CODE: 'deal_won', OWNER_TYPE_ID: 2, OWNER_ID: 1 }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ info: { code: 'OPERATION_TIME_LIMIT' } })
+    expect((err as Error).message).toMatch(/frees in about \d+ s\. Nothing was sent\./)
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(r.sandbox.stats().requests).toBe(before)
+    // Other methods are not held by it.
+    expect((await client.call('profile')).result).toBeDefined()
+  })
 })

@@ -4,7 +4,7 @@
 // needs from the same portal (owner-type lookups, the connection check before a run...), so that
 // a request the governors never saw cannot spend the portal's bucket under them and draw a 503.
 import type { RestTime } from '../../../shared/domain'
-import { isBitrixError } from '../errors'
+import { BitrixError, isBitrixError } from '../errors'
 import type { BatchCommand, BatchResponse, BitrixClient, CallOptions, RestResponse } from '../types'
 import type { Clock } from './clock'
 import type { OperatingGovernor } from './operating-governor'
@@ -28,6 +28,21 @@ function callCost(time: RestTime | undefined, wallSec: number): number | undefin
  * on the same portal (a CLI run just before this one) may have drained the bucket this one
  * believed full. Bounded, so a portal that refuses everything still ends in an error. */
 const MAX_REFUSALS = 8
+
+/** A single call waits at most this long for its method's operating budget. A lookup or Run one
+ * asked by a person while a run spends the same method's budget fails at once with the reason
+ * (nothing was sent) rather than spin silently for the minutes until the window frees. */
+const MAX_BUDGET_WAIT_MS = 15_000
+
+function budgetBusy(method: string, waitMs: number): BitrixError {
+  const seconds = Math.ceil(waitMs / 1000)
+  return new BitrixError({
+    code: 'OPERATION_TIME_LIMIT',
+    description: `The portal's time budget for ${method} is used up for now (a run may be spending it); it frees in about ${seconds} s. Nothing was sent.`,
+    status: 429,
+    method
+  })
+}
 
 function refusedBeforeRunning(err: unknown): boolean {
   if (!isBitrixError(err)) return false
@@ -53,11 +68,14 @@ export function governClient(client: BitrixClient, governors: Governors, clock: 
     async call<T = unknown>(method: string, params?: Record<string, unknown>, opts?: CallOptions): Promise<RestResponse<T>> {
       for (let attempt = 1; ; attempt++) {
         // The method's budget first (a wait here holds no request token), then the token.
-        for (;;) {
+        for (let waited = 0; ; ) {
           const admitted = operating.admit(method, 1)
           if (admitted.calls > 0) break
           if (opts?.signal?.aborted) break
-          await clock.sleep(Number.isFinite(admitted.waitMs) ? Math.max(1, admitted.waitMs) : 250, opts?.signal)
+          const waitMs = Number.isFinite(admitted.waitMs) ? Math.max(1, admitted.waitMs) : 250
+          if (waited + waitMs > MAX_BUDGET_WAIT_MS) throw budgetBusy(method, waitMs)
+          await clock.sleep(waitMs, opts?.signal)
+          waited += waitMs
         }
         const reservation = operating.reserve(method, 1)
         try {

@@ -53,9 +53,8 @@ scenario('exact inputs: Run one refuses an item ID it would have to rewrite', as
     await field.fill(typed)
     await field.blur()
     await page.getByTestId('run-one-submit').click()
-    await page.waitForTimeout(200)
+    await feedbackSettlesOn(page, 'run-one-owner-id', reason, `"${typed}" is refused with its reason`)
     assert.equal(await field.inputValue(), typed, `"${typed}" stays as typed`)
-    assert.match(await feedbackOf(page, 'run-one-owner-id').innerText(), reason, `"${typed}" is refused with its reason`)
   }
   assert.equal(sandbox.ledger().length, executes, 'no trigger fired on an item the admin never typed')
   // A valid ID runs on exactly that item.

@@ -5,6 +5,11 @@ import { createTriggerService, type TriggerService } from '../../core/triggers/t
 import { STATIC_CATALOG, type OwnerTypeCatalog } from '../../core/triggers/owner-types'
 import { isBitrixError } from '../../core/bitrix'
 import type { BitrixClient } from '../../core/bitrix/types'
+import { systemClock } from '../../core/bitrix/pacing/clock'
+import { governClient } from '../../core/bitrix/pacing/governed-client'
+import { CLOUD_OPERATING, OperatingGovernor } from '../../core/bitrix/pacing/operating-governor'
+import { RATE_PRESETS, RequestGovernor } from '../../core/bitrix/pacing/request-governor'
+import type { PlanPreset } from '../../shared/domain'
 import type { IpcDeps } from './types'
 
 export interface CoreContext {
@@ -16,10 +21,19 @@ export interface CoreContext {
   ownerTypes(profileId: string, refresh?: boolean): Promise<OwnerTypeCatalog>
   /** Drops what is cached for a profile after its credentials or settings changed. */
   forget(profileId: string): void
-  /** Routes the trigger services' calls (lookups, Run one) through `govern`: the run manager's
-   * request and operating governors, so that while a batch drains the portal's request bucket a
-   * lookup waits its turn instead of drawing QUERY_LIMIT_EXCEEDED. */
-  governWith(govern: (profileId: string, client: BitrixClient) => Promise<BitrixClient>): void
+}
+
+/**
+ * The client lookups and Run one use: paced by governors of their own at the portal plan's
+ * limits. While a batch fills the portal's request bucket, a trigger list or a Run one gets the
+ * portal's 503 (nothing ran), learns the bucket is full and goes again a moment later, instead
+ * of failing. Not the runs' own governors: a run's custom plan (one request every few seconds,
+ * chosen to be gentle) would otherwise slow every screen of the app after it.
+ */
+function lookupClient(client: BitrixClient, plan: PlanPreset | undefined): BitrixClient {
+  const request = new RequestGovernor({ limits: RATE_PRESETS[plan === 'enterprise' ? 'enterprise' : 'standard'], clock: systemClock })
+  const operating = new OperatingGovernor({ limits: CLOUD_OPERATING, clock: systemClock })
+  return governClient(client, { request, operating }, systemClock)
 }
 
 export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
@@ -33,15 +47,14 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
   })
   const services = new Map<string, { client: BitrixClient; service: TriggerService }>()
   const catalogs = new Map<string, OwnerTypeCatalog>()
-  let govern: ((profileId: string, client: BitrixClient) => Promise<BitrixClient>) | undefined
 
   async function triggersFor(profileId: string): Promise<TriggerService> {
     const client = await profiles.clientFor(profileId)
     const cached = services.get(profileId)
     if (cached?.client === client) return cached.service
     const scopes = await profiles.scopes(profileId)
-    const calls = govern ? await govern(profileId, client) : client
-    const service = createTriggerService(calls, scopes ? { scopes } : {})
+    const { plan } = await profiles.get(profileId)
+    const service = createTriggerService(lookupClient(client, plan), scopes ? { scopes } : {})
     // A new client (renewed credentials) must not lose the owner types validation relies on.
     const known = catalogs.get(profileId)
     if (known) service.useOwnerTypes(known)
@@ -68,10 +81,6 @@ export function createCoreContext<E>(deps: IpcDeps<E>): CoreContext {
     forget(profileId) {
       services.delete(profileId)
       catalogs.delete(profileId)
-    },
-    governWith(fn) {
-      govern = fn
-      services.clear()
     }
   }
 }

@@ -3,7 +3,6 @@
 // as interrupted from their journal; resuming one turns its unanswered rows into `uncertain`.
 import type { RunProgressEvent, RunSummaryView } from '../../shared/ipc'
 import { createRunManager, type RunManager } from '../../core/runs'
-import { RATE_PRESETS } from '../../core/bitrix/pacing/request-governor'
 import type { CoreContext } from './context'
 import type { CsvWiring } from './csv'
 import type { HandlerMap, IpcDeps } from './types'
@@ -42,11 +41,6 @@ function exportName(run: RunSummaryView, format: 'csv' | 'json'): string {
 
 export function createRunWiring<E>(ctx: CoreContext, deps: IpcDeps<E>, csv: CsvWiring): RunWiring {
   const manager = createRunManager({ dataDir: deps.dataDir, clientFor: (profileId) => ctx.profiles.clientFor(profileId) })
-  // Lookups and Run one share the runs' limits, as the CLI's do (open-core.ts).
-  ctx.governWith(async (profileId, client) => {
-    const profile = await ctx.profiles.get(profileId)
-    return manager.governed(profileId, client, RATE_PRESETS[profile.plan === 'enterprise' ? 'enterprise' : 'standard'])
-  })
   const onProgress = { onProgress: (event: RunProgressEvent) => deps.emit('runs.progress', event) }
 
   const launched = new Set<string>()

@@ -121,6 +121,8 @@ describe('CSV input', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('mixes delimiters')
     expect(r.stderr).toContain('--delimiter')
+    // Said once, not as a hint line and again in the error.
+    expect((r.stdout + r.stderr).split('mixes delimiters').length - 1).toBe(1)
   })
 
   it('UTF-16 without a byte-order mark is read as text, not called binary', async () => {

@@ -197,8 +197,10 @@ async function runFile(ctx: Ctx, opts: RunOptions, path: string): Promise<ExitCo
     ...pacingFor(opts.plan ?? profile.plan, opts)
   })
   ctx.out.record({ type: 'validation', ...planned.summary, examples: planned.validation.examples })
-  for (const line of validationLines(planned)) ctx.out.line(line)
-  if (planned.summary.valid === 0) {
+  // With no valid row the hint goes with the error below (stderr), not twice.
+  const noneValid = planned.summary.valid === 0
+  for (const line of validationLines(noneValid ? { ...planned, delimiterHint: undefined } : planned)) ctx.out.line(line)
+  if (noneValid) {
     throw usageError(`No valid rows to run. Check the column options against the file (try --dry-run).${planned.delimiterHint ? `\n${planned.delimiterHint}` : ''}`)
   }
   // Rows a recent run already sent are never fired again without being asked (issue 11).

@@ -72,7 +72,8 @@ function describe(event: RunProgressEvent, nowMs: number): string {
   const parts = [`${done(counts)}/${counts.total} rows (${formatCounts(counts)})`]
   // A run over in a blink has no measured speed: "0.0 rows/s" beside "finished" reads as stuck.
   if (event.status === 'running' || event.rowsPerSecond > 0) parts.push(`${formatRate(event.rowsPerSecond)} rows/s`)
-  parts.push(`ETA ${eta(event)}`)
+  // A run that has ended has nothing left to estimate.
+  if (event.status !== 'finished' && event.status !== 'cancelled') parts.push(`ETA ${eta(event)}`)
   const limit = limiter(event, nowMs)
   if (limit) parts.push(limit)
   if (event.status !== 'running') parts.push(event.status)

@@ -213,7 +213,8 @@ export async function* readSheets(input: CsvInput): AsyncGenerator<SheetVisit> {
   for (const sheet of sheets) {
     const rel = parts.workbookRels?.find((r) => r.Id === sheet.rId)
     const path = rel ? partPath(rel.Target) : undefined
-    if (!path || !zip.file(path)) continue
+    // Chart sheets and dialog sheets hold no rows: listed before only as worksheets were.
+    if (!path || !/(^|\/)worksheets\/[^/]+\.xml$/.test(path) || !zip.file(path)) continue
     yield { name: sheet.name ?? `Sheet${index + 1}`, index: index++, rows: sheetRows(input, zip, parts, path, sheet.name) }
   }
 }

@@ -51,12 +51,11 @@ export function useOverlapPrompt() {
             h(NButton, { size: 'small', type: 'warning', secondary: true, onClick: () => done('include'), 'data-testid': 'overlap-include' }, () =>
               t('finish.overlapInclude', { n: fmt.count(overlap.rows) })
             ),
-            // "Skip them, send the other 0" would start a run that sends nothing: not offered.
-            toSend > 0
-              ? h(NButton, { size: 'small', type: 'primary', onClick: () => done('skip'), 'data-testid': 'overlap-skip' }, () =>
-                  t('finish.overlapSkip', { n: fmt.count(toSend) })
-                )
-              : null
+            // With nothing left, skipping still closes the run (every row skipped, naming the run
+            // that sent it): said as that, never as "send the other 0".
+            h(NButton, { size: 'small', type: 'primary', onClick: () => done('skip'), 'data-testid': 'overlap-skip' }, () =>
+              toSend > 0 ? t('finish.overlapSkip', { n: fmt.count(toSend) }) : t('finish.overlapSkipNone')
+            )
           ])
       })
     })

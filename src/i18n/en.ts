@@ -622,6 +622,7 @@ export default {
       '{n} of these rows were already sent by a recent run of this trigger on this portal ({succeeded} succeeded, {uncertain} uncertain). Sending them again fires their trigger a second time.',
     overlapRun: '{date}, {source}: {n} rows',
     overlapNothingNew: 'Every row of this run was sent already: there is nothing new to send.',
+    overlapSkipNone: 'Skip them all: send nothing',
     overlapSkip: 'Skip them, send the other {n}',
     overlapInclude: 'Send all again',
     overlapCancel: 'Don’t start'

@@ -26,7 +26,7 @@ export function useOverlapPrompt() {
         resolve(choice)
       }
       const d = dialog.warning({
-        title: t('finish.overlapTitle'),
+        title: toSend === 0 ? t('finish.overlapTitleAll') : t('finish.overlapTitle'),
         style: 'width: min(600px, 92vw)',
         content: () =>
           h('div', { 'data-testid': 'overlap-prompt', 'data-rows': String(overlap.rows) }, [

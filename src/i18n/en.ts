@@ -617,6 +617,7 @@ export default {
     movedIncluded: '{n} of the selected rows were seen to move: their trigger ran and fires again.',
     noneMoved: 'The stage check saw none of the selected rows move.',
     willSend: 'Rows to send: {n}',
+    overlapTitleAll: 'All of these rows were sent already',
     overlapTitle: 'Some of these rows were sent already',
     overlapBody:
       '{n} of these rows were already sent by a recent run of this trigger on this portal ({succeeded} succeeded, {uncertain} uncertain). Sending them again fires their trigger a second time.',

@@ -158,6 +158,7 @@ scenario('finish: rows a recent run sent are not sent again unless the admin say
   await startBatch(page, ids, false)
   await prompt.waitFor({ timeout: TIMEOUT })
   await page.getByTestId('overlap-nothing-new').waitFor({ timeout: TIMEOUT })
+  assert.match(await page.locator('.n-dialog').innerText(), /Все эти строки уже отправлялись/)
   assert.match(await page.getByTestId('overlap-skip').innerText(), /ничего не отправлять/)
   await world.screenshot('overlap-prompt-nothing-new-ru')
   await page.getByTestId('overlap-skip').click()

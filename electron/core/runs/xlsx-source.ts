@@ -215,7 +215,8 @@ export async function* readSheets(input: CsvInput): AsyncGenerator<SheetVisit> {
     const path = rel ? partPath(rel.Target) : undefined
     // Chart sheets and dialog sheets hold no rows: listed before only as worksheets were.
     if (!path || !/(^|\/)worksheets\/[^/]+\.xml$/.test(path) || !zip.file(path)) continue
-    yield { name: sheet.name ?? `Sheet${index + 1}`, index: index++, rows: sheetRows(input, zip, parts, path, sheet.name) }
+    const name = sheet.name ?? `Sheet${index + 1}`
+    yield { name, index: index++, rows: sheetRows(input, zip, parts, path, name) }
   }
 }
 

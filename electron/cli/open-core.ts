@@ -6,7 +6,7 @@ import { createProfileStore } from '../core/profiles/profile-store'
 import { createKeytarSecretStore } from '../core/profiles/secret-store'
 import { envProfile, withEnvProfile, withEnvSecret } from './env-profile'
 import { createRunManager } from '../core/runs'
-import { RATE_PRESETS } from '../core/bitrix/pacing/request-governor'
+import { presetRate } from '../core/bitrix/pacing/request-governor'
 import { createTriggerService, type TriggerService } from '../core/triggers/trigger-service'
 import type { Core } from './core'
 import { CLI_VERSION } from './version'
@@ -40,7 +40,7 @@ export async function openCore(dataDir: string = defaultDataDir(), options: Open
           // Through the runs' governors: a lookup before a run must not spend the portal's request
           // bucket behind the run's pacing.
           const profile = await profiles.get(profileId)
-          const rate = RATE_PRESETS[profile.plan === 'enterprise' ? 'enterprise' : 'standard']
+          const rate = presetRate(profile.plan)
           const client = runs.governed(profileId, await profiles.clientFor(profileId), rate)
           const scopes = await profiles.scopes(profileId)
           return createTriggerService(client, scopes ? { scopes } : {})

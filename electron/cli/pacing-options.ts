@@ -4,7 +4,7 @@
 import { InvalidArgumentError, Option } from 'commander'
 import type { OperatingLimits, PlanPreset, RateLimits } from '../shared/domain'
 import { CLOUD_OPERATING } from '../core/bitrix/pacing/operating-governor'
-import { RATE_PRESETS } from '../core/bitrix/pacing/request-governor'
+import { presetRate } from '../core/bitrix/pacing/request-governor'
 
 export interface PacingFlags {
   operatingBudget?: number
@@ -47,7 +47,7 @@ export function hasPacingFlags(flags: PacingFlags): boolean {
 /** The run's pacing from the plan and the flags: the plan alone when no flag is given. */
 export function pacingFor(plan: PlanPreset, flags: PacingFlags): { plan: PlanPreset; rate?: RateLimits; operating?: OperatingLimits } {
   if (!hasPacingFlags(flags)) return { plan }
-  const base = RATE_PRESETS[plan === 'enterprise' ? 'enterprise' : 'standard']
+  const base = presetRate(plan)
   return {
     plan: 'custom',
     rate: { burst: flags.burst ?? base.burst, drainPerSec: flags.drain ?? base.drainPerSec },

@@ -11,7 +11,7 @@ import type { OwnerTypeCatalog } from '../triggers/owner-types'
 import { CrmSelectionError, enumerateIds, selectionFilter, type Governors } from './crm-source'
 import type { RunManager } from './run-manager'
 import type { PlannedRow, RunProfileRef, RunSettings, RunSpec } from './run-types'
-import { RATE_PRESETS } from '../bitrix/pacing/request-governor'
+import { presetRate } from '../bitrix/pacing/request-governor'
 import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
 
 export interface CrmRunRequest {
@@ -32,7 +32,7 @@ const CHUNK = 5000
 export function limitsOf(options: RunOptions): Pick<RunSettings, 'rate' | 'operating'> {
   const custom = options.plan === 'custom'
   return {
-    rate: (custom && options.rate) || RATE_PRESETS[options.plan === 'enterprise' ? 'enterprise' : 'standard'],
+    rate: (custom && options.rate) || presetRate(options.plan),
     operating: (custom && options.operating) || { ...CLOUD_OPERATING }
   }
 }

@@ -11,7 +11,7 @@ import { lockHolderIn, takeRunLock } from './run-lock'
 import { JOURNAL_FILE, JournalWriter, replayJournal, rowRecords, type ReplayedRun } from './journal'
 import type { RowTable } from './row-table'
 import { DEFAULT_SETTINGS, type PlannedRow, type RunMeta, type RunSpec } from './run-types'
-import { RATE_PRESETS } from '../bitrix/pacing/request-governor'
+import { presetRate } from '../bitrix/pacing/request-governor'
 import { CLOUD_OPERATING } from '../bitrix/pacing/operating-governor'
 
 const META_FILE = 'run.json'
@@ -118,7 +118,7 @@ function buildMeta(spec: RunSpec, now: number, totalRows: number): RunMeta {
     options: {
       ...DEFAULT_SETTINGS,
       plan,
-      rate: RATE_PRESETS[plan === 'enterprise' ? 'enterprise' : 'standard'],
+      rate: presetRate(plan),
       operating: { ...CLOUD_OPERATING },
       ...definedOnly(spec.options ?? {})
     },

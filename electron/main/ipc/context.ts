@@ -8,7 +8,7 @@ import type { BitrixClient } from '../../core/bitrix/types'
 import { systemClock } from '../../core/bitrix/pacing/clock'
 import { governClient } from '../../core/bitrix/pacing/governed-client'
 import { CLOUD_OPERATING, OperatingGovernor } from '../../core/bitrix/pacing/operating-governor'
-import { RATE_PRESETS, RequestGovernor } from '../../core/bitrix/pacing/request-governor'
+import { presetRate, RequestGovernor } from '../../core/bitrix/pacing/request-governor'
 import type { PlanPreset } from '../../shared/domain'
 import type { IpcDeps } from './types'
 
@@ -31,7 +31,7 @@ export interface CoreContext {
  * chosen to be gentle) would otherwise slow every screen of the app after it.
  */
 function lookupClient(client: BitrixClient, plan: PlanPreset | undefined): BitrixClient {
-  const request = new RequestGovernor({ limits: RATE_PRESETS[plan === 'enterprise' ? 'enterprise' : 'standard'], clock: systemClock })
+  const request = new RequestGovernor({ limits: presetRate(plan), clock: systemClock })
   const operating = new OperatingGovernor({ limits: CLOUD_OPERATING, clock: systemClock })
   return governClient(client, { request, operating }, systemClock)
 }

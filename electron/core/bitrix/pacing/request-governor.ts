@@ -20,6 +20,11 @@ export const RATE_PRESETS: Readonly<Record<Exclude<PlanPreset, 'custom'>, RateLi
   enterprise: { burst: 250, drainPerSec: 5 }
 }
 
+/** A plan's request rate; a custom plan (or none) starts from the standard one. */
+export function presetRate(plan: PlanPreset | undefined): RateLimits {
+  return RATE_PRESETS[plan === 'enterprise' ? 'enterprise' : 'standard']
+}
+
 export interface RequestGovernorOptions {
   limits: RateLimits
   clock?: Clock

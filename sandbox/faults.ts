@@ -14,8 +14,9 @@ interface RuleState {
   applied: number
 }
 
-/** mulberry32: tiny, fast, and the same sequence for the same seed. */
-function rng(seed: number): () => number {
+/** mulberry32: tiny, fast, and the same sequence for the same seed (the crash test's kill points
+ * use it too, so a failing series replays from its seed). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

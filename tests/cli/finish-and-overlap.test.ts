@@ -48,6 +48,21 @@ function summaryOf(stdout: string): Summary {
 
 const RUN = ['--profile', 'app', '--code', 'deal_won', '--owner-type', 'deal']
 
+/** A run of `rows` new deals from `path`, slowed down and stopped with Ctrl-C once its first rows
+ * went out: paused with some rows sent and most not. */
+async function pausedEarly(path: string, from: number, rows: number): Promise<{ id: string }> {
+  f.sandbox.generateItems(2, from, rows, 'NEW')
+  f.sandbox.setTriggerCost('deal_won', 20)
+  const running = f.start(['run', '--csv', path, ...RUN])
+  await running.waitFor(/Run \S+ started/)
+  while (executions(from, from + rows).size === 0) await new Promise((r) => setTimeout(r, 20))
+  running.child.kill('SIGINT')
+  const paused = await running.done
+  f.sandbox.setTriggerCost('deal_won', 0)
+  expect(paused.code).toBe(130)
+  return { id: /Resume with: b24-triggers runs resume (\S+)/.exec(paused.stdout)?.[1] ?? '' }
+}
+
 describe('a file that overlaps a recent run', () => {
   it('with no terminal and no flag: says which rows were sent, sends nothing, exits 2', async () => {
     f.sandbox.generateItems(2, 100, 30, 'NEW')
@@ -130,16 +145,7 @@ describe('finishing a stopped run', () => {
   it('cancel leaves the progress where it stopped; rerun --not-run sends the rest, each row once', async () => {
     const FROM = 2000
     const ROWS = 400
-    f.sandbox.generateItems(2, FROM, ROWS, 'NEW')
-    f.sandbox.setTriggerCost('deal_won', 20)
-    const running = f.start(['run', '--csv', await csv('big.csv', idsFile(FROM, ROWS)), ...RUN])
-    await running.waitFor(/Run \S+ started/)
-    while (executions(FROM, FROM + ROWS).size === 0) await new Promise((r) => setTimeout(r, 20))
-    running.child.kill('SIGINT')
-    const paused = await running.done
-    f.sandbox.setTriggerCost('deal_won', 0)
-    expect(paused.code).toBe(130)
-    const id = /Resume with: b24-triggers runs resume (\S+)/.exec(paused.stdout)?.[1] ?? ''
+    const { id } = await pausedEarly(await csv('big.csv', idsFile(FROM, ROWS)), FROM, ROWS)
 
     const cancelled = await f.cli(['runs', 'cancel', id])
     expect(cancelled.code, cancelled.stderr).toBe(0)
@@ -197,17 +203,8 @@ describe('resuming a paused run after the same rows were sent by a newer run', (
   it('says so and, with --skip-done, sends only the rows nobody sent; each row once', async () => {
     const FROM = 3000
     const ROWS = 400
-    f.sandbox.generateItems(2, FROM, ROWS, 'NEW')
-    f.sandbox.setTriggerCost('deal_won', 20)
     const path = await csv('again.csv', idsFile(FROM, ROWS))
-    const running = f.start(['run', '--csv', path, ...RUN])
-    await running.waitFor(/Run \S+ started/)
-    while (executions(FROM, FROM + ROWS).size === 0) await new Promise((r) => setTimeout(r, 20))
-    running.child.kill('SIGINT')
-    const paused = await running.done
-    f.sandbox.setTriggerCost('deal_won', 0)
-    expect(paused.code).toBe(130)
-    const id = /Resume with: b24-triggers runs resume (\S+)/.exec(paused.stdout)?.[1] ?? ''
+    const { id } = await pausedEarly(path, FROM, ROWS)
     const sent = executions(FROM, FROM + ROWS).size
     expect(sent).toBeLessThan(ROWS)
 

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadRun } from '../../electron/core/runs/run-store'
+import { rng as random } from '../../sandbox/faults'
 import { dealRows, executions, outcomeRecords, range, rig, spec, type Rig } from '../unit/runs/helpers'
 
 const CHILD = fileURLToPath(new URL('./child-run.ts', import.meta.url))
@@ -18,18 +19,6 @@ afterEach(async () => {
   await r?.close()
   r = undefined
 })
-
-/** mulberry32: a small seeded generator, so a failing series can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type KillAt = { at: 'before-intent' | 'after-intent'; batch: number } | { at: 'outside'; afterRows: number }
 

@@ -47,12 +47,13 @@ export async function waitForAttribute(locator: Locator, name: string, wanted: s
 }
 
 /** Polls a condition of the main process or the sandbox. */
-export async function until<T>(what: string, probe: () => T | Promise<T>, timeout = TIMEOUT): Promise<NonNullable<T>> {
+export async function until<T>(what: string | (() => string), probe: () => T | Promise<T>, timeout = TIMEOUT): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeout
   for (;;) {
     const value = await probe()
     if (value) return value as NonNullable<T>
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
+    // A function describes what was last seen, so a failure says more than "timed out".
+    if (Date.now() > deadline) assert.fail(typeof what === 'function' ? what() : `timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }

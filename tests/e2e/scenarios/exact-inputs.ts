@@ -21,15 +21,14 @@ function feedbackOf(page: Page, inputId: string): Locator {
 async function feedbackSettlesOn(page: Page, inputId: string, expected: RegExp | '', what: string): Promise<void> {
   const feedback = feedbackOf(page, inputId)
   let shown = ''
-  const matches = async (): Promise<boolean> => {
-    shown = (await feedback.innerText()).trim()
-    return expected === '' ? shown === '' : expected.test(shown)
-  }
-  const deadline = Date.now() + 3000
-  while (!(await matches())) {
-    if (Date.now() > deadline) assert.fail(`${what}: feedback shows ${JSON.stringify(shown)}, expected ${expected === '' ? 'none' : String(expected)}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  await until(
+    () => `${what}: feedback shows ${JSON.stringify(shown)}, expected ${expected === '' ? 'none' : String(expected)}`,
+    async () => {
+      shown = (await feedback.innerText()).trim()
+      return expected === '' ? shown === '' : expected.test(shown)
+    },
+    3000
+  )
 }
 
 scenario('exact inputs: Run one refuses an item ID it would have to rewrite', async (world) => {
